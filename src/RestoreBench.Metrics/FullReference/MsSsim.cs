@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using RestoreBench.Core.Imaging;
 
 namespace RestoreBench.Metrics.FullReference;
@@ -151,6 +152,7 @@ public sealed class MsSsim : IFullReferenceMetric
     /// 2x2 average pooling with stride 2 as PyTorch <c>avg_pool2d(x, 2, padding=(H mod 2, W mod 2))</c>:
     /// odd sides get one leading zero row/column, outputs are (a + b + c + d) / 4 with padded zeros counted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static MetricPlane AveragePool2(MetricPlane plane)
     {
         int h = plane.Height, w = plane.Width;

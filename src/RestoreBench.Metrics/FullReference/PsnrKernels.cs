@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -43,13 +44,23 @@ public static class PsnrKernels
         var width = a.Width;
         MetricParallelism.ForBands(a.Height, degree, MinRowsPerBand, (first, end) =>
         {
-            var rowA = new double[width];
-            var rowB = new double[width];
-            for (var r = first; r < end; r++)
+            var bufferA = ArrayPool<double>.Shared.Rent(width);
+            var bufferB = ArrayPool<double>.Shared.Rent(width);
+            try
             {
-                a.ReadRow(r, 0, rowA);
-                b.ReadRow(r, 0, rowB);
-                rows[r] = vector ? RowVector(rowA, rowB) : RowScalar(rowA, rowB);
+                var rowA = bufferA.AsSpan(0, width);
+                var rowB = bufferB.AsSpan(0, width);
+                for (var r = first; r < end; r++)
+                {
+                    a.ReadRow(r, 0, rowA);
+                    b.ReadRow(r, 0, rowB);
+                    rows[r] = vector ? RowVector(rowA, rowB) : RowScalar(rowA, rowB);
+                }
+            }
+            finally
+            {
+                ArrayPool<double>.Shared.Return(bufferB);
+                ArrayPool<double>.Shared.Return(bufferA);
             }
         });
 

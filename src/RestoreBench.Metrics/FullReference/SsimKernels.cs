@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -113,14 +114,35 @@ public static class SsimKernels
         return new SsimMeans(MetricParallelism.SumInOrder(rowSsim) / count, MetricParallelism.SumInOrder(rowCs) / count);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ProcessBand(MetricPlane x, MetricPlane y, int first, int end, int outW, double[] rowSsim, double[] rowCs, bool vector)
     {
         const int inCap = TileWidth + 2 * Radius;
         const int mapStride = WindowSize * TileWidth;
-        var input = new double[Maps * inCap];
-        var ring = new double[Maps * mapStride];
-        var vertical = new double[Maps * TileWidth];
+
+        // Pooled buffers need no clearing: every ring slot and vertical row is written before it is read.
+        var pool = ArrayPool<double>.Shared;
+        var input = pool.Rent(Maps * inCap);
+        var ring = pool.Rent(Maps * mapStride);
+        var vertical = pool.Rent(Maps * TileWidth);
+        try
+        {
+            ProcessBandTiles(x, y, first, end, outW, rowSsim, rowCs, vector, input, ring, vertical);
+        }
+        finally
+        {
+            pool.Return(vertical);
+            pool.Return(ring);
+            pool.Return(input);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ProcessBandTiles(
+        MetricPlane x, MetricPlane y, int first, int end, int outW, double[] rowSsim, double[] rowCs, bool vector,
+        double[] input, double[] ring, double[] vertical)
+    {
+        const int inCap = TileWidth + 2 * Radius;
+        const int mapStride = WindowSize * TileWidth;
         var offsets = new int[WindowSize];
         var g = Window1D;
 
