@@ -1,0 +1,44 @@
+namespace RestoreBench.Metrics;
+
+/// <summary>
+/// Options handed to a catalog factory (<see cref="Catalog.MetricCatalog"/>). A metric uses the
+/// options that apply to it and lists the ones that change its value in its <c>Settings</c>.
+/// </summary>
+public sealed record MetricOptions
+{
+    private readonly int _cropBorder;
+    private readonly int _degreeOfParallelism = MetricParallelism.DefaultDegree;
+
+    /// <summary>Default options: no crop, <see cref="Environment.ProcessorCount"/> threads.</summary>
+    public static MetricOptions Default { get; } = new();
+
+    /// <summary>
+    /// Pixels removed from every side of both images before computing (BasicSR <c>crop_border</c>;
+    /// usually the super-resolution scale). 0 = no crop.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int CropBorder
+    {
+        get => _cropBorder;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(CropBorder));
+            _cropBorder = value;
+        }
+    }
+
+    /// <summary>
+    /// Maximum number of threads a metric may use (1 = single thread). Results are bit-identical
+    /// for every value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int DegreeOfParallelism
+    {
+        get => _degreeOfParallelism;
+        init
+        {
+            MetricParallelism.Validate(value);
+            _degreeOfParallelism = value;
+        }
+    }
+}
