@@ -1,3 +1,5 @@
+using RestoreBench.Degradations.Pipeline;
+
 namespace RestoreBench.Metrics;
 
 /// <summary>
@@ -41,4 +43,10 @@ public sealed record MetricOptions
             _degreeOfParallelism = value;
         }
     }
+
+    /// <summary>
+    /// The degradation that produced the low-quality inputs; degradation-consistency metrics
+    /// (lr_psnr, lr_ssim) re-apply its blur and resampling stages. Null when not known.
+    /// </summary>
+    public DegradationSpec? Degradation { get; init; }
 }

@@ -1,5 +1,7 @@
 using RestoreBench.Metrics.FullReference;
 
+using RestoreBench.Metrics.Consistency;
+
 namespace RestoreBench.Metrics.Catalog;
 
 /// <summary>One catalog entry: what the metric is and how to make it from options.</summary>
@@ -48,6 +50,10 @@ public sealed class MetricCatalog
         catalog.Register(Ssim.YDescriptor, o => new Ssim(MetricChannels.Y, o.CropBorder, o.DegreeOfParallelism));
         catalog.Register(MsSsim.YDescriptor, o => new MsSsim(MetricChannels.Y, o.CropBorder, o.DegreeOfParallelism));
         catalog.Register(MsSsim.RgbDescriptor, o => new MsSsim(MetricChannels.Rgb, o.CropBorder, o.DegreeOfParallelism));
+
+        // Degradation consistency: S(D(restored), lq), the pixel-space form of Eq. 15.
+        catalog.Register(DegradationConsistency.PsnrDescriptor, o => DegradationConsistency.Create(DegradationConsistency.PsnrDescriptor, new Psnr(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
+        catalog.Register(DegradationConsistency.SsimDescriptor, o => DegradationConsistency.Create(DegradationConsistency.SsimDescriptor, new Ssim(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
 
         // Perception (no reference) and learned metrics are registered here as they are added.
         return catalog;
@@ -118,7 +124,8 @@ public sealed class MetricCatalog
         {
             MetricKind.FullReference => metric is IFullReferenceMetric fr && fr.Descriptor.Name == name,
             MetricKind.NoReference => metric is INoReferenceMetric nr && nr.Descriptor.Name == name,
-            MetricKind.DegradationConsistency or MetricKind.Alignment => true,
+            MetricKind.DegradationConsistency => metric is IConsistencyMetric c && c.Descriptor.Name == name,
+            MetricKind.Alignment => true,
             _ => throw new InvalidOperationException($"Metric '{name}' has an unsupported kind {kind}."),
         };
         if (!matches)
