@@ -112,13 +112,37 @@ public static class Convolution
         // source rows (a border reflects at most ry rows), so they never share a slot; otherwise
         // every row has a slot of its own. Checked below anyway.
         var ringRows = Math.Min(h, ky.Length);
+
+        // Per output row: its taps that hit the image (source row, ring slot, weight), in tap order.
+        var rows = end - first;
+        var tapCount = new int[rows];
+        var tapRow = new int[rows * ky.Length];
+        var tapSlot = new int[rows * ky.Length];
+        var tapWeight = new double[rows * ky.Length];
+        for (var y = first; y < end; y++)
+        {
+            var n = 0;
+            var at = (y - first) * ky.Length;
+            for (var t = 0; t < ky.Length; t++)
+            {
+                var sy = Borders.Map(y + t - ry, h, border);
+                if (sy >= 0)
+                {
+                    tapRow[at + n] = sy;
+                    tapSlot[at + n] = sy % ringRows;
+                    tapWeight[at + n] = ky[t];
+                    n++;
+                }
+            }
+
+            tapCount[y - first] = n;
+        }
+
         var pool = ArrayPool<double>.Shared;
         var ring = pool.Rent(ringRows * tile);
         var window = pool.Rent(tile + kx.Length - 1);
         var owner = new int[ringRows];
-        var needed = new int[ky.Length];
         var offsets = new int[ky.Length];
-        var weights = new double[ky.Length];
         try
         {
             for (var c = 0; c < image.Channels; c++)
@@ -129,16 +153,12 @@ public static class Convolution
                     owner.AsSpan().Fill(-1);
                     for (var y = first; y < end; y++)
                     {
-                        var taps = 0;
-                        for (var t = 0; t < ky.Length; t++)
+                        var at = (y - first) * ky.Length;
+                        var taps = tapCount[y - first];
+                        for (var i = 0; i < taps; i++)
                         {
-                            var sy = Borders.Map(y + t - ry, h, border);
-                            if (sy < 0)
-                            {
-                                continue;
-                            }
-
-                            var slot = sy % ringRows;
+                            var sy = tapRow[at + i];
+                            var slot = tapSlot[at + i];
                             if (owner[slot] != sy)
                             {
                                 // Outputs x0 … x0 + tw − 1 read source columns x0 − rx … x0 + tw − rx + kx.Length − 2.
@@ -152,10 +172,10 @@ public static class Convolution
                                 }
                                 else
                                 {
-                                    for (var i = 0; i < length; i++)
+                                    for (var j = 0; j < length; j++)
                                     {
-                                        var sx = Borders.Map(from + i, w, border);
-                                        window[i] = sx < 0 ? 0.0 : row[sx];
+                                        var sx = Borders.Map(from + j, w, border);
+                                        window[j] = sx < 0 ? 0.0 : row[sx];
                                     }
 
                                     input = window.AsSpan(0, length);
@@ -165,21 +185,18 @@ public static class Convolution
                                 owner[slot] = sy;
                             }
 
-                            needed[taps] = sy;
-                            offsets[taps] = slot * tile;
-                            weights[taps] = ky[t];
-                            taps++;
+                            offsets[i] = slot * tile;
                         }
 
                         for (var i = 0; i < taps; i++)
                         {
-                            if (owner[offsets[i] / tile] != needed[i])
+                            if (owner[tapSlot[at + i]] != tapRow[at + i])
                             {
-                                throw new InvalidOperationException($"Separable filter ring overwrote source row {needed[i]} needed by output row {y}.");
+                                throw new InvalidOperationException($"Separable filter ring overwrote source row {tapRow[at + i]} needed by output row {y}.");
                             }
                         }
 
-                        RowKernels.WeightedRows(ring.AsSpan(0, ringRows * tile), offsets.AsSpan(0, taps), weights.AsSpan(0, taps), result.Plane(c).Slice(y * w + x0, tw), path);
+                        RowKernels.WeightedRows(ring.AsSpan(0, ringRows * tile), offsets.AsSpan(0, taps), tapWeight.AsSpan(at, taps), result.Plane(c).Slice(y * w + x0, tw), path);
                     }
                 }
             }

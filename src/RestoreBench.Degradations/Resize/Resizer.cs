@@ -99,19 +99,30 @@ public static class Resizer
     /// <summary>MATLAB order: the dimension with the smaller scale first, rows on ties.</summary>
     private static bool RowsFirst(double scaleH, double scaleW) => scaleH <= scaleW;
 
-    /// <summary>Output rows [first, end) of the resize along the height: row r = Σ_t w[r,t] · input row idx[r,t] (non-zero weights, tap order).</summary>
+    /// <summary>Columns per tile of the pass along the height: the input rows one tile needs stay in the L1 cache.</summary>
+    private const int VerticalTileWidth = 256;
+
+    /// <summary>
+    /// Output rows [first, end) of the resize along the height: row r = Σ_t w[r,t] · input row idx[r,t]
+    /// (non-zero weights, tap order), computed in column tiles so that consecutive output rows reuse
+    /// the cached parts of the input rows they share.
+    /// </summary>
     private static void Vertical(ReadOnlySpan<double> input, int width, ResizeWeights table, Span<double> output, int first, int end, SimdPath path)
     {
         var offsets = new int[table.Taps];
-        for (var r = first; r < end; r++)
+        for (var x0 = 0; x0 < width; x0 += VerticalTileWidth)
         {
-            int start = table.Starts[r], count = table.Starts[r + 1] - start;
-            for (var t = 0; t < count; t++)
+            var tw = Math.Min(VerticalTileWidth, width - x0);
+            for (var r = first; r < end; r++)
             {
-                offsets[t] = table.NonZeroIndices[start + t] * width;
-            }
+                int start = table.Starts[r], count = table.Starts[r + 1] - start;
+                for (var t = 0; t < count; t++)
+                {
+                    offsets[t] = table.NonZeroIndices[start + t] * width + x0;
+                }
 
-            RowKernels.WeightedRows(input, offsets.AsSpan(0, count), table.NonZeroWeights.AsSpan(start, count), output.Slice(r * width, width), path);
+                RowKernels.WeightedRows(input, offsets.AsSpan(0, count), table.NonZeroWeights.AsSpan(start, count), output.Slice(r * width + x0, tw), path);
+            }
         }
     }
 

@@ -7,7 +7,7 @@ namespace RestoreBench.Degradations.Tests.Resize;
 /// <summary>
 /// The Vector512, Vector256 and scalar paths of the resizer against a plain two-pass reference (the
 /// former implementation, with MATLAB's contribution table): bit for bit, for every kernel, down and
-/// up scales, both pass orders and several thread counts.
+/// up scales, both pass orders, rows wider than one column tile and several thread counts.
 /// </summary>
 public class ResizerEquivalenceTests
 {
@@ -22,6 +22,8 @@ public class ResizerEquivalenceTests
             data.Add(40, 50, 70, 20, kernel);   // taller, narrower: columns first
             data.Add(40, 50, 13, 97, kernel);   // shorter, wider: rows first
             data.Add(3, 2, 1, 5, kernel);       // tiny
+            data.Add(33, 600, 9, 150, kernel);  // rows first, several column tiles
+            data.Add(20, 700, 80, 300, kernel); // columns first, several column tiles in the second pass
         }
 
         return data;
