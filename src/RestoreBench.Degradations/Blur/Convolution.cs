@@ -35,19 +35,38 @@ public static class Convolution
     /// </summary>
     internal static ImageTensor Separable(ImageTensor image, double[] kx, double[] ky, BorderMode border, int threads, SimdPath path, int tileWidth = DefaultTileWidth)
     {
+        ArgumentNullException.ThrowIfNull(image);
+
+        // Every sample is written, so the array need not be zeroed first.
+        var result = new ImageTensor(image.Channels, image.Height, image.Width, GC.AllocateUninitializedArray<double>(image.Channels * image.PlaneSize));
+        SeparableInto(image, kx, ky, border, result, threads, path, tileWidth);
+        return result;
+    }
+
+    /// <summary>
+    /// The separable filter written into <paramref name="destination"/> (same shape as
+    /// <paramref name="image"/>, another tensor; every sample is overwritten). Lets callers and
+    /// benchmarks reuse an output buffer instead of allocating a new image.
+    /// </summary>
+    internal static void SeparableInto(ImageTensor image, double[] kx, double[] ky, BorderMode border, ImageTensor destination, int threads, SimdPath path, int tileWidth = DefaultTileWidth)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileWidth);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(kx);
         ArgumentNullException.ThrowIfNull(ky);
+        ArgumentNullException.ThrowIfNull(destination);
         if (kx.Length == 0 || ky.Length == 0)
         {
             throw new ArgumentException("Separable kernels need at least one tap each.", kx.Length == 0 ? nameof(kx) : nameof(ky));
         }
 
+        if (!destination.SameShape(image) || ReferenceEquals(destination, image))
+        {
+            throw new ArgumentException($"The destination must be another {image.ShapeText} image (filtering in place is not supported).", nameof(destination));
+        }
+
         var degree = RowBands.Resolve(threads);
-        var result = new ImageTensor(image.Channels, image.Height, image.Width);
-        RowBands.Run(image.Height, degree, (first, end) => SeparableBand(image, result, kx, ky, border, first, end, path, tileWidth));
-        return result;
+        RowBands.Run(image.Height, degree, (first, end) => SeparableBand(image, destination, kx, ky, border, first, end, path, tileWidth));
     }
 
     /// <summary>Filters with a square 2-D kernel [size, size] (row = y).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using RestoreBench.Core.Imaging;
 
 namespace RestoreBench.Degradations.Resize;
@@ -71,29 +72,55 @@ public static class Resizer
     internal static ImageTensor Resize(ImageTensor image, int outH, int outW, double scaleH, double scaleW, ResizeKernel kernel, bool antialias, int threads, SimdPath path)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var degree = RowBands.Resolve(threads);
-        int h = image.Height, w = image.Width;
-        var rows = ResizeWeights.Create(h, outH, scaleH, kernel, antialias);
-        var cols = ResizeWeights.Create(w, outW, scaleW, kernel, antialias);
-        var result = new ImageTensor(image.Channels, outH, outW);
-        var rowsFirst = RowsFirst(scaleH, scaleW);
-        var temp = new double[rowsFirst ? outH * w : h * outW];
-        for (var c = 0; c < image.Channels; c++)
+
+        // Every sample is written, so the array need not be zeroed first.
+        var result = new ImageTensor(image.Channels, outH, outW, GC.AllocateUninitializedArray<double>(image.Channels * outH * outW));
+        ResizeInto(image, scaleH, scaleW, kernel, antialias, result, threads, path);
+        return result;
+    }
+
+    /// <summary>
+    /// The resize written into <paramref name="destination"/> (its height and width are the output
+    /// size; every sample is overwritten). Lets callers and benchmarks reuse an output buffer. The
+    /// intermediate plane of the first pass comes from <see cref="ArrayPool{T}.Shared"/>.
+    /// </summary>
+    internal static void ResizeInto(ImageTensor image, double scaleH, double scaleW, ResizeKernel kernel, bool antialias, ImageTensor destination, int threads, SimdPath path)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.Channels != image.Channels || ReferenceEquals(destination, image))
         {
-            var channel = c;
-            if (rowsFirst)
-            {
-                RowBands.Run(outH, degree, (first, end) => Vertical(image.ReadPlane(channel), w, rows, temp, first, end, path));
-                RowBands.Run(outH, degree, (first, end) => Horizontal(temp, w, cols, result.Plane(channel), first, end, path));
-            }
-            else
-            {
-                RowBands.Run(h, degree, (first, end) => Horizontal(image.ReadPlane(channel), w, cols, temp, first, end, path));
-                RowBands.Run(outH, degree, (first, end) => Vertical(temp, outW, rows, result.Plane(channel), first, end, path));
-            }
+            throw new ArgumentException($"The destination must be another image with {image.Channels} channel(s).", nameof(destination));
         }
 
-        return result;
+        var degree = RowBands.Resolve(threads);
+        int h = image.Height, w = image.Width, outH = destination.Height, outW = destination.Width;
+        var rows = ResizeWeights.Create(h, outH, scaleH, kernel, antialias);
+        var cols = ResizeWeights.Create(w, outW, scaleW, kernel, antialias);
+        var rowsFirst = RowsFirst(scaleH, scaleW);
+        var tempLength = rowsFirst ? outH * w : h * outW;
+        var temp = ArrayPool<double>.Shared.Rent(tempLength);
+        try
+        {
+            for (var c = 0; c < image.Channels; c++)
+            {
+                var channel = c;
+                if (rowsFirst)
+                {
+                    RowBands.Run(outH, degree, (first, end) => Vertical(image.ReadPlane(channel), w, rows, temp.AsSpan(0, tempLength), first, end, path));
+                    RowBands.Run(outH, degree, (first, end) => Horizontal(temp.AsSpan(0, tempLength), w, cols, destination.Plane(channel), first, end, path));
+                }
+                else
+                {
+                    RowBands.Run(h, degree, (first, end) => Horizontal(image.ReadPlane(channel), w, cols, temp.AsSpan(0, tempLength), first, end, path));
+                    RowBands.Run(outH, degree, (first, end) => Vertical(temp.AsSpan(0, tempLength), outW, rows, destination.Plane(channel), first, end, path));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(temp);
+        }
     }
 
     /// <summary>MATLAB order: the dimension with the smaller scale first, rows on ties.</summary>

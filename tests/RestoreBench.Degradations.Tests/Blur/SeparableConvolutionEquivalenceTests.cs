@@ -60,6 +60,21 @@ public class SeparableConvolutionEquivalenceTests
     }
 
     [Fact]
+    public void Writing_into_a_reused_destination_overwrites_every_sample()
+    {
+        var rng = new SeededRandom(5);
+        var image = RandomImage(3, 41, 300, rng);
+        var k = GaussianKernel.OneDimensional(1, GaussianKernel.DefaultSize(1));
+        var expected = TwoPassReference(image, k, k, BorderMode.Reflect101);
+        var destination = new ImageTensor(3, 41, 300);
+        destination.Data.Fill(double.NaN);
+        Convolution.SeparableInto(image, k, k, BorderMode.Reflect101, destination, 2, SimdPaths.Best);
+        AssertBitEqual(expected, destination, "reused destination");
+        Assert.Throws<ArgumentException>(() => Convolution.SeparableInto(image, k, k, BorderMode.Symmetric, image, 1, SimdPaths.Best));
+        Assert.Throws<ArgumentException>(() => Convolution.SeparableInto(image, k, k, BorderMode.Symmetric, new ImageTensor(3, 41, 299), 1, SimdPaths.Best));
+    }
+
+    [Fact]
     public void Empty_kernels_are_rejected()
     {
         var image = new ImageTensor(1, 4, 4);

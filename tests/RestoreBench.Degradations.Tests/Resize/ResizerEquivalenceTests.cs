@@ -77,6 +77,30 @@ public class ResizerEquivalenceTests
     }
 
     [Fact]
+    public void Writing_into_a_reused_destination_overwrites_every_sample()
+    {
+        var rng = new SeededRandom(12);
+        var image = new ImageTensor(3, 70, 300);
+        var d = image.Data;
+        for (var i = 0; i < d.Length; i++)
+        {
+            d[i] = rng.NextDouble();
+        }
+
+        var expected = TwoPassReference(image, 18, 75, 0.25, 0.25, ResizeKernel.Bicubic, antialias: true);
+        var destination = new ImageTensor(3, 18, 75);
+        for (var round = 0; round < 2; round++)
+        {
+            destination.Data.Fill(double.NaN);
+            Resizer.ResizeInto(image, 0.25, 0.25, ResizeKernel.Bicubic, antialias: true, destination, 2, SimdPaths.Best);
+            AssertBitEqual(expected, destination, $"reused destination, round {round}");
+        }
+
+        Assert.Throws<ArgumentException>(() => Resizer.ResizeInto(image, 1, 1, ResizeKernel.Bicubic, true, image, 1, SimdPaths.Best));
+        Assert.Throws<ArgumentException>(() => Resizer.ResizeInto(image, 0.25, 0.25, ResizeKernel.Bicubic, true, new ImageTensor(1, 18, 75), 1, SimdPaths.Best));
+    }
+
+    [Fact]
     public void ResizePlane_rejects_a_plane_of_the_wrong_length()
     {
         var ex = Assert.Throws<ArgumentException>(() => Resizer.ResizePlane(new double[10], 3, 4, 0.5));
