@@ -135,6 +135,18 @@ internal static class RowKernels
         }
     }
 
+    /// <summary>
+    /// How many doubles <paramref name="values"/> starts past a 64-byte boundary (0–7), from its
+    /// address (the byte distance from a null reference, no pointer types). Used only to align
+    /// stores; the GC may move small arrays afterwards, which affects speed, never values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // inlined, it turns its callers' optimisation off (MinOpts)
+    public static int Misalignment(ReadOnlySpan<double> values)
+    {
+        var address = Unsafe.ByteOffset(ref Unsafe.NullRef<double>(), ref MemoryMarshal.GetReference(values));
+        return (int)(address & 63) / sizeof(double);
+    }
+
     /// <summary>The whole blocks of <see cref="BlockRows"/> rows of <see cref="ResampleRows"/>; returns the first row left.</summary>
     private static int ResampleBlocks(
         ReadOnlySpan<double> input, int inWidth, ReadOnlySpan<int> starts, ReadOnlySpan<int> indices, ReadOnlySpan<double> weights,
@@ -199,9 +211,18 @@ internal static class RowKernels
     {
         var lanes = Vector256<double>.Count;
         var n = destination.Length;
+        if (n < lanes)
+        {
+            return 0;
+        }
+
         ref var s = ref MemoryMarshal.GetReference(source);
         ref var d = ref MemoryMarshal.GetReference(destination);
-        var x = 0;
+
+        // One vector at the start, then stores aligned to the vector size, and a last vector ending
+        // at n: outputs covered twice get the same value twice.
+        CorrelateVector256One(ref s, k, ref d, 0);
+        var x = lanes - Misalignment(destination) % lanes;
         for (; x <= n - 4 * lanes; x += 4 * lanes)
         {
             var a0 = Vector256<double>.Zero;
@@ -226,18 +247,29 @@ internal static class RowKernels
 
         for (; x <= n - lanes; x += lanes)
         {
-            var a = Vector256<double>.Zero;
-            for (var t = 0; t < k.Length; t++)
-            {
-                var wt = Vector256.Create(k[t]);
-                var o = (nuint)(x + t);
-                a += wt * Vector256.LoadUnsafe(ref s, o);
-            }
-
-            a.StoreUnsafe(ref d, (nuint)x);
+            CorrelateVector256One(ref s, k, ref d, x);
         }
 
-        return x;
+        if (x < n)
+        {
+            CorrelateVector256One(ref s, k, ref d, n - lanes);
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CorrelateVector256One(ref double s, ReadOnlySpan<double> k, ref double d, int x)
+    {
+        var a = Vector256<double>.Zero;
+        for (var t = 0; t < k.Length; t++)
+        {
+            var wt = Vector256.Create(k[t]);
+            var o = (nuint)(x + t);
+            a += wt * Vector256.LoadUnsafe(ref s, o);
+        }
+
+        a.StoreUnsafe(ref d, (nuint)x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -245,9 +277,18 @@ internal static class RowKernels
     {
         var lanes = Vector512<double>.Count;
         var n = destination.Length;
+        if (n < lanes)
+        {
+            return 0;
+        }
+
         ref var s = ref MemoryMarshal.GetReference(source);
         ref var d = ref MemoryMarshal.GetReference(destination);
-        var x = 0;
+
+        // One vector at the start, then stores aligned to the vector size, and a last vector ending
+        // at n: outputs covered twice get the same value twice.
+        CorrelateVector512One(ref s, k, ref d, 0);
+        var x = lanes - Misalignment(destination) % lanes;
         for (; x <= n - 4 * lanes; x += 4 * lanes)
         {
             var a0 = Vector512<double>.Zero;
@@ -272,18 +313,29 @@ internal static class RowKernels
 
         for (; x <= n - lanes; x += lanes)
         {
-            var a = Vector512<double>.Zero;
-            for (var t = 0; t < k.Length; t++)
-            {
-                var wt = Vector512.Create(k[t]);
-                var o = (nuint)(x + t);
-                a += wt * Vector512.LoadUnsafe(ref s, o);
-            }
-
-            a.StoreUnsafe(ref d, (nuint)x);
+            CorrelateVector512One(ref s, k, ref d, x);
         }
 
-        return x;
+        if (x < n)
+        {
+            CorrelateVector512One(ref s, k, ref d, n - lanes);
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CorrelateVector512One(ref double s, ReadOnlySpan<double> k, ref double d, int x)
+    {
+        var a = Vector512<double>.Zero;
+        for (var t = 0; t < k.Length; t++)
+        {
+            var wt = Vector512.Create(k[t]);
+            var o = (nuint)(x + t);
+            a += wt * Vector512.LoadUnsafe(ref s, o);
+        }
+
+        a.StoreUnsafe(ref d, (nuint)x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -291,9 +343,18 @@ internal static class RowKernels
     {
         var lanes = Vector256<double>.Count;
         var n = destination.Length;
+        if (n < lanes)
+        {
+            return 0;
+        }
+
         ref var s = ref MemoryMarshal.GetReference(source);
         ref var d = ref MemoryMarshal.GetReference(destination);
-        var x = 0;
+
+        // One vector at the start, then stores aligned to the vector size, and a last vector ending
+        // at n: outputs covered twice get the same value twice.
+        WeightedRowsVector256One(ref s, offsets, weights, ref d, 0);
+        var x = lanes - Misalignment(destination) % lanes;
         for (; x <= n - 4 * lanes; x += 4 * lanes)
         {
             var a0 = Vector256<double>.Zero;
@@ -318,18 +379,29 @@ internal static class RowKernels
 
         for (; x <= n - lanes; x += lanes)
         {
-            var a = Vector256<double>.Zero;
-            for (var t = 0; t < offsets.Length; t++)
-            {
-                var wt = Vector256.Create(weights[t]);
-                var o = (nuint)(offsets[t] + x);
-                a += wt * Vector256.LoadUnsafe(ref s, o);
-            }
-
-            a.StoreUnsafe(ref d, (nuint)x);
+            WeightedRowsVector256One(ref s, offsets, weights, ref d, x);
         }
 
-        return x;
+        if (x < n)
+        {
+            WeightedRowsVector256One(ref s, offsets, weights, ref d, n - lanes);
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightedRowsVector256One(ref double s, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, ref double d, int x)
+    {
+        var a = Vector256<double>.Zero;
+        for (var t = 0; t < offsets.Length; t++)
+        {
+            var wt = Vector256.Create(weights[t]);
+            var o = (nuint)(offsets[t] + x);
+            a += wt * Vector256.LoadUnsafe(ref s, o);
+        }
+
+        a.StoreUnsafe(ref d, (nuint)x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -337,9 +409,18 @@ internal static class RowKernels
     {
         var lanes = Vector512<double>.Count;
         var n = destination.Length;
+        if (n < lanes)
+        {
+            return 0;
+        }
+
         ref var s = ref MemoryMarshal.GetReference(source);
         ref var d = ref MemoryMarshal.GetReference(destination);
-        var x = 0;
+
+        // One vector at the start, then stores aligned to the vector size, and a last vector ending
+        // at n: outputs covered twice get the same value twice.
+        WeightedRowsVector512One(ref s, offsets, weights, ref d, 0);
+        var x = lanes - Misalignment(destination) % lanes;
         for (; x <= n - 4 * lanes; x += 4 * lanes)
         {
             var a0 = Vector512<double>.Zero;
@@ -364,18 +445,29 @@ internal static class RowKernels
 
         for (; x <= n - lanes; x += lanes)
         {
-            var a = Vector512<double>.Zero;
-            for (var t = 0; t < offsets.Length; t++)
-            {
-                var wt = Vector512.Create(weights[t]);
-                var o = (nuint)(offsets[t] + x);
-                a += wt * Vector512.LoadUnsafe(ref s, o);
-            }
-
-            a.StoreUnsafe(ref d, (nuint)x);
+            WeightedRowsVector512One(ref s, offsets, weights, ref d, x);
         }
 
-        return x;
+        if (x < n)
+        {
+            WeightedRowsVector512One(ref s, offsets, weights, ref d, n - lanes);
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightedRowsVector512One(ref double s, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, ref double d, int x)
+    {
+        var a = Vector512<double>.Zero;
+        for (var t = 0; t < offsets.Length; t++)
+        {
+            var wt = Vector512.Create(weights[t]);
+            var o = (nuint)(offsets[t] + x);
+            a += wt * Vector512.LoadUnsafe(ref s, o);
+        }
+
+        a.StoreUnsafe(ref d, (nuint)x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
