@@ -154,6 +154,46 @@ public sealed record DownsampleStage(double Factor, ResizeKernel Kernel = Resize
 }
 
 /// <summary>
+/// Resampling to exactly 1/factor of the pipeline input: output ceil(H₀/factor) x ceil(W₀/factor),
+/// whatever resampling came before (Real-ESRGAN's final resize). MATLAB <c>imresize</c> to that size,
+/// bicubic with antialiasing by default. Spec: <c>fit(scale=F)</c>, optional <c>kernel=...</c>.
+/// </summary>
+public sealed record FitStage(double Factor, ResizeKernel Kernel = ResizeKernel.Bicubic) : DegradationStage
+{
+    /// <inheritdoc/>
+    public override string Op => "fit";
+
+    /// <inheritdoc/>
+    public override bool IsLinearOperator => true;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+        Kernel == ResizeKernel.Bicubic
+            ? [new("scale", StageParameters.Format(Factor))]
+            : [new("scale", StageParameters.Format(Factor)), new("kernel", ResizeKernels.Name(Kernel))];
+
+    /// <summary>Outside a pipeline the image itself is the pipeline input.</summary>
+    public override ImageTensor Apply(ImageTensor image, SeededRandom random) => Apply(image, random, image.Height, image.Width);
+
+    /// <inheritdoc/>
+    public override ImageTensor Apply(ImageTensor image, SeededRandom random, int sourceHeight, int sourceWidth) =>
+        Resizer.ResizeTo(image, Resizer.OutputLength(sourceHeight, 1.0 / Factor), Resizer.OutputLength(sourceWidth, 1.0 / Factor), Kernel);
+
+    internal static FitStage Create(StageParameters p)
+    {
+        var factor = p.RequireDouble("scale");
+        var kernel = p.Text("kernel") is { } k ? ResizeKernels.Parse(k) : ResizeKernel.Bicubic;
+        p.RejectUnknown("scale", "kernel");
+        if (factor <= 0)
+        {
+            throw new FormatException($"fit: scale must be positive, got {StageParameters.Format(factor)}");
+        }
+
+        return new FitStage(factor, kernel);
+    }
+}
+
+/// <summary>
 /// Additive white Gaussian noise β·N: σ on the 0–255 scale, independent per channel, or one draw
 /// shared by all channels (<c>gray=true</c>); the result is clipped to [0, 1].
 /// Spec: <c>noise(sigma=S)</c>, optional <c>gray=true</c>.

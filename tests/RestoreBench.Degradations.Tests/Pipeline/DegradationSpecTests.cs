@@ -12,6 +12,7 @@ public class DegradationSpecTests
     [InlineData("blur(sigma_x=2,sigma_y=0.5,theta=30,ksize=15,border=replicate)")]
     [InlineData("down(scale=4,kernel=lanczos3,antialias=false)|poisson(scale=0.5,gray=true)")]
     [InlineData("noise(sigma=2.5,gray=true)")]
+    [InlineData("down(scale=1.3)|fit(scale=4,kernel=bilinear)")]
     public void Compact_and_json_forms_round_trip(string text)
     {
         var spec = DegradationSpec.Parse(text);
@@ -54,6 +55,7 @@ public class DegradationSpecTests
         Assert.Equal(3.0, spec.Alpha, 12);
         Assert.Equal("blur(sigma=1)|down(scale=2)|down(scale=1.5)", spec.LinearPart()!.ToString());
         Assert.Null(DegradationSpec.Parse("noise(sigma=5)").LinearPart());
+        Assert.Equal(4.0, DegradationSpec.Parse("down(scale=1.7)|fit(scale=4)").Alpha);
     }
 
     [Fact]
