@@ -210,36 +210,8 @@ public sealed record GaussianNoiseStage(double Sigma, bool Gray = false) : Degra
     /// <inheritdoc/>
     public override ImageTensor Apply(ImageTensor image, SeededRandom random)
     {
-        var result = image.Clone();
         var s = Sigma / 255.0;
-        var n = image.PlaneSize;
-        if (Gray)
-        {
-            var noise = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                noise[i] = s * random.NextGaussian();
-            }
-
-            for (var c = 0; c < image.Channels; c++)
-            {
-                var plane = result.Plane(c);
-                for (var i = 0; i < n; i++)
-                {
-                    plane[i] += noise[i];
-                }
-            }
-        }
-        else
-        {
-            var data = result.Data;
-            for (var i = 0; i < data.Length; i++)
-            {
-                data[i] += s * random.NextGaussian();
-            }
-        }
-
-        return result.ClampInPlace();
+        return AdditiveNoise.Add(image, Gray, random, (_, r) => s * r.NextGaussian());
     }
 
     internal static GaussianNoiseStage Create(StageParameters p)
@@ -271,46 +243,12 @@ public sealed record PoissonNoiseStage(double Scale, bool Gray = false) : Degrad
         Gray ? [new("scale", StageParameters.Format(Scale)), new("gray", "true")] : [new("scale", StageParameters.Format(Scale))];
 
     /// <inheritdoc/>
-    public override ImageTensor Apply(ImageTensor image, SeededRandom random)
-    {
-        var result = image.Clone();
-        var n = image.PlaneSize;
-        if (Gray)
+    public override ImageTensor Apply(ImageTensor image, SeededRandom random) =>
+        AdditiveNoise.Add(image, Gray, random, (x, r) =>
         {
-            var noise = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var mean = 0.0;
-                for (var c = 0; c < image.Channels; c++)
-                {
-                    mean += image.ReadPlane(c)[i];
-                }
-
-                mean /= image.Channels;
-                noise[i] = Scale * (PoissonSampler.Next(random, 255.0 * mean) / 255.0 - mean);
-            }
-
-            for (var c = 0; c < image.Channels; c++)
-            {
-                var plane = result.Plane(c);
-                for (var i = 0; i < n; i++)
-                {
-                    plane[i] += noise[i];
-                }
-            }
-        }
-        else
-        {
-            var data = result.Data;
-            for (var i = 0; i < data.Length; i++)
-            {
-                var x = Math.Clamp(data[i], 0, 1);
-                data[i] += Scale * (PoissonSampler.Next(random, 255.0 * x) / 255.0 - x);
-            }
-        }
-
-        return result.ClampInPlace();
-    }
+            var clipped = Math.Clamp(x, 0, 1);
+            return Scale * (PoissonSampler.Next(r, 255.0 * clipped) / 255.0 - clipped);
+        });
 
     internal static PoissonNoiseStage Create(StageParameters p)
     {
