@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Numerics.Tensors;
 using MathNet.Numerics;
 using RestoreBench.Core.Imaging;
 
@@ -104,7 +105,7 @@ public sealed class Brisque
             var g = image.ReadPlane(0);
             for (var i = 0; i < n; i++)
             {
-                gray[i] = OpenCvFloat.ToUnit((byte)Rounding.Quantize(g[i], 255, RoundingMode.HalfAwayFromZero));
+                gray[i] = OpenCvFloat.ToUnit((byte)Byte(g[i]));
             }
 
             return gray;
@@ -115,14 +116,18 @@ public sealed class Brisque
         var b = image.ReadPlane(2);
         for (var i = 0; i < n; i++)
         {
-            var value = OpenCvFloat.Gray(
-                Rounding.Quantize(r[i], 255, RoundingMode.HalfAwayFromZero),
-                Rounding.Quantize(gr[i], 255, RoundingMode.HalfAwayFromZero),
-                Rounding.Quantize(b[i], 255, RoundingMode.HalfAwayFromZero));
-            gray[i] = OpenCvFloat.ToUnit(value);
+            gray[i] = OpenCvFloat.ToUnit(OpenCvFloat.Gray(Byte(r[i]), Byte(gr[i]), Byte(b[i])));
         }
 
         return gray;
+    }
+
+    /// <summary>The 8-bit code value of a [0, 1] sample (exact for 8-bit images; otherwise rounded half away from zero).</summary>
+    private static int Byte(double sample)
+    {
+        var v = sample * 255.0;
+        var t = (int)v;
+        return t == v && (uint)t <= 255 ? t : Rounding.Quantize(sample, 255, RoundingMode.HalfAwayFromZero);
     }
 
     /// <summary>The 18 features of one scale.</summary>
@@ -170,16 +175,28 @@ public sealed class Brisque
     {
         var n = height * width;
         var squares = new float[n];
-        for (var i = 0; i < n; i++)
-        {
-            squares[i] = image[i] * image[i];
-        }
-
+        TensorPrimitives.Multiply(image, image, squares);
         var mu = OpenCvFloat.GaussianBlur7(image, height, width, Kernel, allowSimd);
         var sigma = OpenCvFloat.GaussianBlur7(squares, height, width, Kernel, allowSimd);
         const float epsilon = (float)(1.0 / 255);
         var result = squares;
-        for (var i = 0; i < n; i++)
+        var i = 0;
+        if (allowSimd && Vector256.IsHardwareAccelerated)
+        {
+            ref var pi = ref MemoryMarshal.GetArrayDataReference(image);
+            ref var pm = ref MemoryMarshal.GetArrayDataReference(mu);
+            ref var ps = ref MemoryMarshal.GetArrayDataReference(sigma);
+            ref var pr = ref MemoryMarshal.GetArrayDataReference(result);
+            var eps = Vector256.Create(epsilon);
+            for (; i + 8 <= n; i += 8)
+            {
+                var m = Vector256.LoadUnsafe(ref pm, (nuint)i);
+                var s = Vector256.Sqrt(Vector256.LoadUnsafe(ref ps, (nuint)i) - m * m) + eps;
+                ((Vector256.LoadUnsafe(ref pi, (nuint)i) - m) / s).StoreUnsafe(ref pr, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
         {
             var m = mu[i];
             var s = MathF.Sqrt(sigma[i] - m * m) + epsilon;

@@ -56,8 +56,15 @@ internal static class OpenCvFloat
     {
         const int radius = 3;
         var simd = allowSimd && Vector256.IsHardwareAccelerated;
+        if (k.Length != 7)
+        {
+            throw new ArgumentException("The kernel must have 7 taps.", nameof(k));
+        }
+
         var rows = new float[height * width];
         var padded = new float[width + 2 * radius];
+        Vector256<float> w0 = Vector256.Create(k[0]), w1 = Vector256.Create(k[1]), w2 = Vector256.Create(k[2]), w3 = Vector256.Create(k[3]),
+            w4 = Vector256.Create(k[4]), w5 = Vector256.Create(k[5]), w6 = Vector256.Create(k[6]);
         for (var y = 0; y < height; y++)
         {
             var line = src.Slice(y * width, width);
@@ -76,13 +83,15 @@ internal static class OpenCvFloat
                 ref var d = ref MemoryMarshal.GetReference(dst);
                 for (; x + 8 <= width; x += 8)
                 {
-                    var s = Vector256<float>.Zero;
-                    for (var i = 0; i < 7; i++)
-                    {
-                        s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, (nuint)(x + i)), Vector256.Create(k[i]), s);
-                    }
-
-                    s.StoreUnsafe(ref d, (nuint)x);
+                    var o = (nuint)x;
+                    var s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o), w0, Vector256<float>.Zero);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o + 1), w1, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o + 2), w2, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o + 3), w3, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o + 4), w4, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o + 5), w5, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref p, o + 6), w6, s);
+                    s.StoreUnsafe(ref d, o);
                 }
             }
 
@@ -101,7 +110,7 @@ internal static class OpenCvFloat
         var output = new float[height * width];
         for (var y = 0; y < height; y++)
         {
-            var c = rows.AsSpan(y * width, width);
+            ReadOnlySpan<float> c = rows.AsSpan(y * width, width);
             var u1 = Row(rows, y - 1, height, width);
             var d1 = Row(rows, y + 1, height, width);
             var u2 = Row(rows, y - 2, height, width);
@@ -116,13 +125,22 @@ internal static class OpenCvFloat
                 var k1 = Vector256.Create(k[1]);
                 var k2 = Vector256.Create(k[2]);
                 var k3 = Vector256.Create(k[3]);
+                ref var rc = ref MemoryMarshal.GetReference(c);
+                ref var ru1 = ref MemoryMarshal.GetReference(u1);
+                ref var rd1 = ref MemoryMarshal.GetReference(d1);
+                ref var ru2 = ref MemoryMarshal.GetReference(u2);
+                ref var rd2 = ref MemoryMarshal.GetReference(d2);
+                ref var ru3 = ref MemoryMarshal.GetReference(u3);
+                ref var rd3 = ref MemoryMarshal.GetReference(d3);
+                ref var rdst = ref MemoryMarshal.GetReference(dst);
                 for (; x + 8 <= width; x += 8)
                 {
-                    var s = Vector256.Create(c.Slice(x, 8)) * k3;
-                    s = Vector256.FusedMultiplyAdd(Vector256.Create(u1.Slice(x, 8)) + Vector256.Create(d1.Slice(x, 8)), k2, s);
-                    s = Vector256.FusedMultiplyAdd(Vector256.Create(u2.Slice(x, 8)) + Vector256.Create(d2.Slice(x, 8)), k1, s);
-                    s = Vector256.FusedMultiplyAdd(Vector256.Create(u3.Slice(x, 8)) + Vector256.Create(d3.Slice(x, 8)), k0, s);
-                    s.CopyTo(dst.Slice(x, 8));
+                    var o = (nuint)x;
+                    var s = Vector256.LoadUnsafe(ref rc, o) * k3;
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ru1, o) + Vector256.LoadUnsafe(ref rd1, o), k2, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ru2, o) + Vector256.LoadUnsafe(ref rd2, o), k1, s);
+                    s = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ru3, o) + Vector256.LoadUnsafe(ref rd3, o), k0, s);
+                    s.StoreUnsafe(ref rdst, o);
                 }
             }
 
