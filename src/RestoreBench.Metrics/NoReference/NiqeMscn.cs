@@ -20,6 +20,7 @@ internal static class NiqeMscn
 {
     private const int K = NiqePristineModel.WindowSize;
     private const int Radius = K / 2;
+    private const int Slots = 8;
 
     /// <summary>MSCN of a row-major plane (values on the 0–255 scale).</summary>
     public static double[] Compute(ReadOnlySpan<double> image, int height, int width, ReadOnlySpan<double> window, bool allowSimd = true)
@@ -36,31 +37,35 @@ internal static class NiqeMscn
             w[i] = window[K * K - 1 - i];
         }
 
+        // Replicate-padded source rows (and their squares) live in a ring of 8 row slots: the
+        // seven rows of a window are consecutive, so they never share a slot.
         var pw = width + 2 * Radius;
-        var ph = height + 2 * Radius;
-        var padded = new double[ph * pw];
-        var paddedSquares = new double[ph * pw];
-        for (var py = 0; py < ph; py++)
-        {
-            var sy = Math.Clamp(py - Radius, 0, height - 1);
-            var src = image.Slice(sy * width, width);
-            var row = py * pw;
-            for (var px = 0; px < pw; px++)
-            {
-                var v = src[Math.Clamp(px - Radius, 0, width - 1)];
-                padded[row + px] = v;
-                paddedSquares[row + px] = v * v;
-            }
-        }
-
+        var ring = new double[Slots * pw];
+        var ringSquares = new double[Slots * pw];
+        Span<int> slotRow = stackalloc int[Slots];
+        slotRow.Fill(-1);
+        Span<int> rows = stackalloc int[K];
         var output = new double[height * width];
         var simd = allowSimd && Vector256.IsHardwareAccelerated;
         for (var y = 0; y < height; y++)
         {
+            for (var ky = 0; ky < K; ky++)
+            {
+                var source = Math.Clamp(y + ky - Radius, 0, height - 1);
+                var slot = source & (Slots - 1);
+                if (slotRow[slot] != source)
+                {
+                    FillSlot(image.Slice(source * width, width), ring.AsSpan(slot * pw, pw), ringSquares.AsSpan(slot * pw, pw));
+                    slotRow[slot] = source;
+                }
+
+                rows[ky] = slot * pw;
+            }
+
             var x = 0;
             if (simd)
             {
-                x = RowSimd(image, padded, paddedSquares, output, y, width, pw, w);
+                x = RowSimd(image, ring, ringSquares, output, y, width, rows, w);
             }
 
             for (; x < width; x++)
@@ -69,12 +74,12 @@ internal static class NiqeMscn
                 var sq = 0.0;
                 for (var ky = 0; ky < K; ky++)
                 {
-                    var offset = (y + ky) * pw + x;
+                    var offset = rows[ky] + x;
                     for (var kx = 0; kx < K; kx++)
                     {
                         var weight = w[ky * K + kx];
-                        mu += padded[offset + kx] * weight;
-                        sq += paddedSquares[offset + kx] * weight;
+                        mu += ring[offset + kx] * weight;
+                        sq += ringSquares[offset + kx] * weight;
                     }
                 }
 
@@ -86,8 +91,23 @@ internal static class NiqeMscn
         return output;
     }
 
+    private static void FillSlot(ReadOnlySpan<double> source, Span<double> padded, Span<double> squares)
+    {
+        source.CopyTo(padded[Radius..]);
+        for (var i = 0; i < Radius; i++)
+        {
+            padded[i] = source[0];
+            padded[Radius + source.Length + i] = source[^1];
+        }
+
+        for (var i = 0; i < padded.Length; i++)
+        {
+            squares[i] = padded[i] * padded[i];
+        }
+    }
+
     /// <summary>Computes outputs of row <paramref name="y"/> several at a time; returns the first column not done.</summary>
-    private static int RowSimd(ReadOnlySpan<double> image, double[] padded, double[] paddedSquares, double[] output, int y, int width, int pw, ReadOnlySpan<double> w)
+    private static int RowSimd(ReadOnlySpan<double> image, double[] padded, double[] paddedSquares, double[] output, int y, int width, ReadOnlySpan<int> rows, ReadOnlySpan<double> w)
     {
         ref var p = ref MemoryMarshal.GetArrayDataReference(padded);
         ref var q = ref MemoryMarshal.GetArrayDataReference(paddedSquares);
@@ -104,7 +124,7 @@ internal static class NiqeMscn
                 var sq1 = Vector512<double>.Zero;
                 for (var ky = 0; ky < K; ky++)
                 {
-                    var offset = (nuint)((y + ky) * pw + x);
+                    var offset = (nuint)(rows[ky] + x);
                     for (var kx = 0; kx < K; kx++)
                     {
                         var weight = Vector512.Create(w[ky * K + kx]);
@@ -130,7 +150,7 @@ internal static class NiqeMscn
             var sq1 = Vector256<double>.Zero;
             for (var ky = 0; ky < K; ky++)
             {
-                var offset = (nuint)((y + ky) * pw + x);
+                var offset = (nuint)(rows[ky] + x);
                 for (var kx = 0; kx < K; kx++)
                 {
                     var weight = Vector256.Create(w[ky * K + kx]);
@@ -153,7 +173,7 @@ internal static class NiqeMscn
             var sq = Vector256<double>.Zero;
             for (var ky = 0; ky < K; ky++)
             {
-                var offset = (nuint)((y + ky) * pw + x);
+                var offset = (nuint)(rows[ky] + x);
                 for (var kx = 0; kx < K; kx++)
                 {
                     var weight = Vector256.Create(w[ky * K + kx]);
