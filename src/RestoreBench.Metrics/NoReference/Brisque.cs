@@ -32,6 +32,9 @@ public sealed class Brisque
     /// <summary>Number of features (18 per scale).</summary>
     public const int FeatureCount = 36;
 
+    /// <summary>What the values match, for the metric catalog.</summary>
+    public const string Reference = "OpenCV 4.x quality::QualityBRISQUE with brisque_model_live.yml / brisque_range_live.yml (Mittal et al., IEEE TIP 2012); not the LIVE MATLAB release";
+
     private static readonly float[] Kernel = OpenCvFloat.GaussianKernel(7, 7.0 / 6.0);
     private static readonly Lazy<ShapeSearch> Search = new(() => new ShapeSearch());
 
@@ -45,7 +48,7 @@ public sealed class Brisque
             ["range"] = "brisque_range_live.yml",
             ["input"] = "8-bit gray (cvtColor BGR2GRAY fixed point)",
             ["clamp"] = "[0, 100]",
-        };
+        }.AsReadOnly();
     }
 
     /// <summary>The settings as text, for JSON output.</summary>
@@ -77,7 +80,10 @@ public sealed class Brisque
     /// horizontal, vertical, main-diagonal and anti-diagonal neighbour products.
     /// </summary>
     /// <exception cref="ArgumentException">A side is shorter than <see cref="MinimumSide"/> pixels.</exception>
-    public static float[] ComputeFeatures(ImageTensor image, bool allowSimd = true)
+    public static float[] ComputeFeatures(ImageTensor image) => ComputeFeatures(image, allowSimd: true);
+
+    /// <summary><see cref="ComputeFeatures(ImageTensor)"/>, optionally without SIMD (for the equivalence test).</summary>
+    internal static float[] ComputeFeatures(ImageTensor image, bool allowSimd)
     {
         ArgumentNullException.ThrowIfNull(image);
         if (image.Height < MinimumSide || image.Width < MinimumSide)

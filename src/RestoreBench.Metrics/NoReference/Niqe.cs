@@ -53,6 +53,9 @@ public sealed class Niqe
     /// <summary>Name of the metric in the catalog and in JSON output.</summary>
     public const string MetricName = "niqe";
 
+    /// <summary>What the values match, for the metric catalog.</summary>
+    public const string Reference = "NIQE (Mittal et al., IEEE SPL 2013), MATLAB release convention as ported by BasicSR calculate_niqe, float64, published pristine model";
+
     /// <summary>Smallest accepted <see cref="NiqeOptions.BlockSize"/>.</summary>
     public const int MinimumBlockSize = 8;
 
@@ -93,7 +96,7 @@ public sealed class Niqe
             ["block_size"] = options.BlockSize.ToString(CultureInfo.InvariantCulture),
             ["convention"] = "basicsr-matlab-float64",
             ["model"] = "niqe_pris_params (NIQE release, via BasicSR)",
-        };
+        }.AsReadOnly();
     }
 
     /// <summary>The options.</summary>
