@@ -192,6 +192,49 @@ public class EvalCommandTests
         Assert.Contains("needs --gt", r.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void No_reference_mode_scores_without_gt_and_small_or_flat_images_are_per_image_errors()
+    {
+        using var temp = new TempFolder();
+        var restored = temp.Sub("restored");
+        TempFolder.Write(Path.Combine(restored, "ok.png"), TempFolder.Pattern(3, 200, 200));
+        TempFolder.Write(Path.Combine(restored, "small.png"), TempFolder.Pattern(3, 60, 60));
+        var flat = new ImageTensor(3, 200, 200);
+        flat.Data.Fill(0.5);
+        TempFolder.Write(Path.Combine(restored, "flat.png"), flat);
+        var json = Path.Combine(temp.Root, "nr.json");
+        var r = CliProcess.Run("eval", "--restored", restored, "--metrics", "niqe,brisque", "--json", json);
+        Assert.Equal(1, r.ExitCode);
+        var errors = Array.FindAll(r.StderrLines, l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains(errors, l => l.Contains("small.png: niqe:", StringComparison.Ordinal));
+        Assert.Contains(errors, l => l.Contains("flat.png: niqe:", StringComparison.Ordinal));
+        var root = ReadJson(json, File.ReadAllText(json));
+        Assert.Equal(1, root.GetProperty("summary").GetProperty("niqe").GetProperty("n").GetInt32());
+        Assert.True(double.IsFinite(Image(root, "ok").GetProperty("scores").GetProperty("niqe").GetDouble()));
+    }
+
+    [Fact]
+    public void Perception_distortion_summary_is_written_when_both_metrics_are_computed()
+    {
+        var (temp, gt, restored) = Setup();
+        using var _ = temp;
+        foreach (var dir in new[] { gt, restored })
+        {
+            foreach (var name in new[] { "a", "b", "same" })
+            {
+                TempFolder.Write(Path.Combine(dir, name + ".png"), TempFolder.Pattern(3, 200, 200, dir == gt ? 0 : 0.1));
+            }
+        }
+
+        var json = Path.Combine(temp.Root, "pd.json");
+        var r = CliProcess.Run("eval", "--restored", restored, "--gt", gt, "--metrics", "ssim_y,niqe", "--json", json);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Contains("perception-distortion: ssim_y = ", r.Stdout, StringComparison.Ordinal);
+        var pd = ReadJson(json, File.ReadAllText(json)).GetProperty("perception_distortion");
+        Assert.Equal("ssim_y", pd.GetProperty("distortion_metric").GetString());
+        Assert.Equal("niqe", pd.GetProperty("perception_metric").GetString());
+    }
+
     private static string Truncated(ImageTensor image, string dir, string name, bool png)
     {
         var path = Path.Combine(dir, name);

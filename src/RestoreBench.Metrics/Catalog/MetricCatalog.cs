@@ -1,6 +1,6 @@
-using RestoreBench.Metrics.FullReference;
-
 using RestoreBench.Metrics.Consistency;
+using RestoreBench.Metrics.FullReference;
+using RestoreBench.Metrics.NoReference;
 
 namespace RestoreBench.Metrics.Catalog;
 
@@ -55,7 +55,11 @@ public sealed class MetricCatalog
         catalog.Register(DegradationConsistency.PsnrDescriptor, o => DegradationConsistency.Create(DegradationConsistency.PsnrDescriptor, new Psnr(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
         catalog.Register(DegradationConsistency.SsimDescriptor, o => DegradationConsistency.Create(DegradationConsistency.SsimDescriptor, new Ssim(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
 
-        // Perception (no reference) and learned metrics are registered here as they are added.
+        // Perception (no reference): docs/metrics.md. NIQE's crop follows --crop-border.
+        catalog.Register(Niqe.NiqeDescriptor, o => new Niqe(new NiqeOptions(CropBorder: o.CropBorder)));
+        catalog.Register(Brisque.BrisqueDescriptor, _ => new Brisque());
+
+        // Learned metrics are registered here as they are added.
         return catalog;
     }
 

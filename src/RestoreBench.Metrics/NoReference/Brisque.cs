@@ -11,7 +11,7 @@ namespace RestoreBench.Metrics.NoReference;
 /// TIP 2012), in the variant of OpenCV 4.x <c>quality::QualityBRISQUE</c> with its LIVE model
 /// (<c>brisque_model_live.yml</c>, <c>brisque_range_live.yml</c>, embedded). Lower is better; the
 /// score is clamped to [0, 100] as OpenCV does. This is not the LIVE MATLAB release: see
-/// docs/metrics-nr.md for the differences.
+/// docs/metrics.md for the differences.
 /// </summary>
 /// <remarks>
 /// Pipeline (OpenCV's, in float32 with the same operation order; matches OpenCV 4.6 within 0.003):
@@ -21,10 +21,20 @@ namespace RestoreBench.Metrics.NoReference;
 /// MSCN values and 4 from each of the four neighbour products (zero outside the image); features
 /// scaled to [−1, 1] by the range file; RBF ε-SVR prediction.
 /// </remarks>
-public sealed class Brisque
+public sealed class Brisque : INoReferenceMetric
 {
     /// <summary>Name of the metric in the catalog and in JSON output.</summary>
     public const string MetricName = "brisque";
+
+    /// <summary>Descriptor of <c>brisque</c>.</summary>
+    public static MetricDescriptor BrisqueDescriptor { get; } = new(
+        MetricName, MetricKind.NoReference, MetricDirection.LowerIsBetter,
+        "[0, 100] (clamped as OpenCV does)", 0.0, 100.0, "",
+        Reference,
+        "Blind/Referenceless Image Spatial Quality Evaluator: SVR on natural-scene statistics, OpenCV's variant.");
+
+    /// <inheritdoc/>
+    public MetricDescriptor Descriptor => BrisqueDescriptor;
 
     /// <summary>Smallest accepted side: 14 px, so that the second scale is at least 7x7 (the window).</summary>
     public const int MinimumSide = 14;

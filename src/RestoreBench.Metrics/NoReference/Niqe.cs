@@ -46,15 +46,25 @@ public sealed record NiqeOptions(NiqeChannel Channel = NiqeChannel.Y, int CropBo
 /// distance to the pristine model is sqrt((μ_p − μ_d) pinv((Σ_p + Σ_d)/2) (μ_p − μ_d)ᵀ), with a
 /// NaN-ignoring mean of the block features and their covariance (N − 1) over the blocks without NaN.
 /// Matches the reference values of <c>niqe_y</c> (BasicSR convention, float64) to ~1e-13; see
-/// docs/metrics-nr.md for the flat-region caveat.
+/// docs/metrics.md for the flat-region caveat.
 /// </remarks>
-public sealed class Niqe
+public sealed class Niqe : INoReferenceMetric
 {
     /// <summary>Name of the metric in the catalog and in JSON output.</summary>
     public const string MetricName = "niqe";
 
     /// <summary>What the values match, for the metric catalog.</summary>
     public const string Reference = "NIQE (Mittal et al., IEEE SPL 2013), MATLAB release convention as ported by BasicSR calculate_niqe, float64, published pristine model";
+
+    /// <summary>Descriptor of <c>niqe</c>.</summary>
+    public static MetricDescriptor NiqeDescriptor { get; } = new(
+        MetricName, MetricKind.NoReference, MetricDirection.LowerIsBetter,
+        "[0, +inf); ~3 for pristine photos", 0.0, double.PositiveInfinity, "",
+        Reference,
+        "Naturalness Image Quality Evaluator: distance of the image's natural-scene statistics to a pristine model.");
+
+    /// <inheritdoc/>
+    public MetricDescriptor Descriptor => NiqeDescriptor;
 
     /// <summary>Smallest accepted <see cref="NiqeOptions.BlockSize"/>.</summary>
     public const int MinimumBlockSize = 8;
