@@ -29,7 +29,7 @@ internal static class Suggestions
         return row[b.Length];
     }
 
-    /// <summary>The nearest candidate within max(2, length/2) edits, or a prefix match; null when none is close.</summary>
+    /// <summary>The nearest candidate within max(2, length/2) edits or abbreviated by the name; null when none is close.</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
         string? best = null;
@@ -37,9 +37,9 @@ internal static class Suggestions
         foreach (var candidate in candidates)
         {
             var d = Distance(name, candidate);
-            if (candidate.StartsWith(name, StringComparison.OrdinalIgnoreCase) && name.Length >= 2)
+            if (name.Length >= 3 && IsSubsequence(name, candidate))
             {
-                d = Math.Min(d, 1);
+                d = Math.Min(d, 1); // an abbreviation: "iter" for "iterations", "outdir" for "output_dir"
             }
 
             if (d < bestDistance)
@@ -50,6 +50,20 @@ internal static class Suggestions
         }
 
         return best is not null && bestDistance <= Math.Max(2, name.Length / 2) ? best : null;
+    }
+
+    private static bool IsSubsequence(string shorter, string longer)
+    {
+        var j = 0;
+        foreach (var ch in longer)
+        {
+            if (j < shorter.Length && char.ToLowerInvariant(shorter[j]) == char.ToLowerInvariant(ch))
+            {
+                j++;
+            }
+        }
+
+        return j == shorter.Length;
     }
 
     /// <summary>"; did you mean 'x'?" or an empty string.</summary>
