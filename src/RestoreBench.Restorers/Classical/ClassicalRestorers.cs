@@ -25,6 +25,13 @@ public static class ClassicalRestorers
     /// <summary>The method names, in documentation order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["bicubic", "lanczos3", "wiener", "richardson_lucy"];
 
+    /// <summary>The classical method name closest to <paramref name="name"/> (edit distance or abbreviation), or null.</summary>
+    public static string? ClosestName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Suggestions.Closest(name, Names);
+    }
+
     /// <summary>True when <paramref name="spec"/> starts with <c>classical:</c> (case-insensitive).</summary>
     public static bool IsClassical(string spec) => spec.TrimStart().StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
 

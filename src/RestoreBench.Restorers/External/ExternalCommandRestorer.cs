@@ -195,7 +195,7 @@ public sealed class ExternalCommandRestorer : IRestorer
                 throw new RestorerException($"{context.ImageId}: the command's output cannot be read: {e.Message}", e);
             }
 
-            CheckSize(context.ImageId, lowQuality, output, Options.Scale, "the command's output");
+            RestorerOutput.CheckSize(context.ImageId, lowQuality, output, Options.Scale, "the command's output");
             return output;
         }
         finally
@@ -208,15 +208,6 @@ public sealed class ExternalCommandRestorer : IRestorer
     /// <summary>Nothing to release.</summary>
     public void Dispose()
     {
-    }
-
-    /// <summary>Throws when <paramref name="output"/> is not <paramref name="input"/>'s size times the scale.</summary>
-    internal static void CheckSize(string imageId, ImageTensor input, ImageTensor output, int scale, string what)
-    {
-        if (output.Height != input.Height * scale || output.Width != input.Width * scale)
-        {
-            throw new RestorerException($"{imageId}: {what} is {output.Height}x{output.Width}, expected {input.Height * scale}x{input.Width * scale} (input {input.Height}x{input.Width}, scale {scale})");
-        }
     }
 
     private static string Describe(List<string> written, IReadOnlyList<string> ignored)

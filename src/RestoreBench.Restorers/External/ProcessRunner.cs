@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using RestoreBench.Restorers.Resources;
 
 namespace RestoreBench.Restorers.External;
@@ -12,6 +13,7 @@ namespace RestoreBench.Restorers.External;
 /// <param name="StderrTail">The last lines of its standard error (at most the configured count).</param>
 /// <param name="StdoutTail">The last lines of its standard output.</param>
 /// <param name="Elapsed">Wall-clock time from start to exit.</param>
+/// <param name="Timeout">The time limit the run had.</param>
 /// <param name="PeakChildMemoryBytes">
 /// Linux <c>getrusage(RUSAGE_CHILDREN).ru_maxrss</c> after the run: the largest peak resident set of
 /// any terminated child (and waited-for descendant) of this process so far, i.e. this run's peak when
@@ -25,6 +27,7 @@ public sealed record ProcessOutcome(
     IReadOnlyList<string> StderrTail,
     IReadOnlyList<string> StdoutTail,
     TimeSpan Elapsed,
+    TimeSpan Timeout,
     long? PeakChildMemoryBytes)
 {
     /// <summary>True when the program ran and exited with code 0.</summary>
@@ -41,7 +44,7 @@ public sealed record ProcessOutcome(
             }
 
             var reason = StartError is not null ? StartError
-                : TimedOut ? $"the command timed out after {Elapsed.TotalSeconds:0.#} s and was killed"
+                : TimedOut ? $"the command exceeded its {Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s timeout and was killed"
                 : $"the command exited with code {ExitCode}";
             var tail = StderrTail.Count > 0 ? StderrTail : StdoutTail;
             var shown = tail.Count > 5 ? tail.Skip(tail.Count - 5) : tail;
@@ -63,7 +66,7 @@ internal static class ProcessRunner
                 program.Contains('/', StringComparison.Ordinal)
                     ? $"cannot start '{program}': no such file"
                     : $"cannot start '{program}': command not found on PATH",
-                [], [], TimeSpan.Zero, null);
+                [], [], TimeSpan.Zero, timeout, null);
         }
 
         var start = new ProcessStartInfo(resolved)
@@ -91,7 +94,7 @@ internal static class ProcessRunner
         }
         catch (Win32Exception e)
         {
-            return new ProcessOutcome(arguments, null, false, $"cannot start '{program}': {e.Message}", [], [], TimeSpan.Zero, null);
+            return new ProcessOutcome(arguments, null, false, $"cannot start '{program}': {e.Message}", [], [], TimeSpan.Zero, timeout, null);
         }
 
         process.StandardInput.Close();
@@ -123,7 +126,7 @@ internal static class ProcessRunner
 
         clock.Stop();
         return new ProcessOutcome(arguments, timedOut ? null : process.ExitCode, timedOut, null,
-            stderr.Lines(), stdout.Lines(), clock.Elapsed, ChildMemory.PeakResidentBytes());
+            stderr.Lines(), stdout.Lines(), clock.Elapsed, timeout, ChildMemory.PeakResidentBytes());
     }
 
     /// <summary>The program's path: as given when it contains '/', else the first executable match on PATH.</summary>

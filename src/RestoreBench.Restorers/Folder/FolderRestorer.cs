@@ -1,5 +1,4 @@
 using RestoreBench.Core.Imaging;
-using RestoreBench.Restorers.External;
 
 namespace RestoreBench.Restorers.Folder;
 
@@ -67,7 +66,7 @@ public sealed class FolderRestorer : IRestorer
             throw new RestorerException($"{stem}: precomputed output cannot be read: {e.Message}", e);
         }
 
-        ExternalCommandRestorer.CheckSize(stem, lowQuality, output, Info.Scale, $"the precomputed output {Path.GetFileName(path)}");
+        RestorerOutput.CheckSize(stem, lowQuality, output, Info.Scale, $"the precomputed output {Path.GetFileName(path)}");
         return Task.FromResult(output);
     }
 

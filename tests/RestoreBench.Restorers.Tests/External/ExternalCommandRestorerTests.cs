@@ -144,7 +144,7 @@ public class ExternalCommandRestorerTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.True(result.Run.TimedOut);
         Assert.Null(result.Run.ExitCode);
-        Assert.StartsWith("the command timed out after 1", result.Images[0].Error, StringComparison.Ordinal);
+        Assert.StartsWith("the command exceeded its 1 s timeout", result.Images[0].Error, StringComparison.Ordinal);
         Assert.EndsWith("and was killed; stderr tail: starting", result.Images[0].Error, StringComparison.Ordinal);
     }
 
