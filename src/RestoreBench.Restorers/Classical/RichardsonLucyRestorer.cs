@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using RestoreBench.Core.Compute;
 using RestoreBench.Core.Imaging;
 
@@ -103,14 +104,7 @@ public sealed class RichardsonLucyRestorer : ClassicalRestorer
                 // The PSF is symmetric, so its mirror is itself; 'blurred' now holds the ratio y / c.
                 ConvolveSameZero(blurred, h, w, kernel, temp, blurred, options);
                 Parallel.For(0, h, options, y =>
-                {
-                    var e = estimate.AsSpan(y * w, w);
-                    var u = blurred.AsSpan(y * w, w);
-                    for (var x = 0; x < w; x++)
-                    {
-                        e[x] *= u[x];
-                    }
-                });
+                    TensorPrimitives.Multiply(estimate.AsSpan(y * w, w), blurred.AsSpan(y * w, w), estimate.AsSpan(y * w, w)));
             }
 
             var output = result.Plane(c);
@@ -131,23 +125,19 @@ public sealed class RichardsonLucyRestorer : ClassicalRestorer
     internal static void ConvolveSameZero(double[] input, int h, int w, double[] k, double[] temp, double[] output, ParallelOptions options)
     {
         var r = k.Length / 2;
-        Parallel.For(0, h, options, y =>
+        Parallel.For(0, h, options, () => new double[w + 2 * r], (y, _, padded) =>
         {
-            var src = input.AsSpan(y * w, w);
+            // Zero-padded copy of the row; each output is Σ_t k[t]·padded[x + t], taps in ascending order.
+            input.AsSpan(y * w, w).CopyTo(padded.AsSpan(r, w));
             var dst = temp.AsSpan(y * w, w);
-            for (var x = 0; x < w; x++)
+            dst.Clear();
+            for (var t = 0; t < k.Length; t++)
             {
-                var lo = Math.Max(0, r - x);
-                var hi = Math.Min(k.Length, w - x + r);
-                var sum = 0.0;
-                for (var t = lo; t < hi; t++)
-                {
-                    sum += k[t] * src[x + t - r];
-                }
-
-                dst[x] = sum;
+                TensorPrimitives.MultiplyAdd(padded.AsSpan(t, w), k[t], dst, dst);
             }
-        });
+
+            return padded;
+        }, _ => { });
         Parallel.For(0, h, options, y =>
         {
             var dst = output.AsSpan(y * w, w);
@@ -156,12 +146,7 @@ public sealed class RichardsonLucyRestorer : ClassicalRestorer
             var hi = Math.Min(k.Length, h - y + r);
             for (var t = lo; t < hi; t++)
             {
-                var weight = k[t];
-                var src = temp.AsSpan((y + t - r) * w, w);
-                for (var x = 0; x < w; x++)
-                {
-                    dst[x] += weight * src[x];
-                }
+                TensorPrimitives.MultiplyAdd(temp.AsSpan((y + t - r) * w, w), k[t], dst, dst);
             }
         });
     }
