@@ -282,7 +282,7 @@ internal static class RestoreCommand
             {
                 batch = await restorer.RunAsync(inputs, work, ct).ConfigureAwait(false);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new UsageException($"cannot stage the inputs for the external command: {e.Message}");
             }
