@@ -12,6 +12,7 @@ var root = new RootCommand("""
     DegradeCommand.Create(),
     EvalCommand.Create(),
     MetricsCommand.Create(),
+    RestoreCommand.Create(),
 };
 
 var parse = root.Parse(args);

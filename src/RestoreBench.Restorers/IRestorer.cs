@@ -43,5 +43,16 @@ public interface IRestorer : IDisposable
     Task<ImageTensor> RestoreAsync(ImageTensor lowQuality, RestoreContext context, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// A restorer that runs in this process and returns synchronously, so that it can be tiled
+/// (<see cref="Tiling.Tiler"/>) and timed without I/O in the measurement. Classical and ONNX
+/// restorers are in-process; external-command and folder restorers are not.
+/// </summary>
+public interface IInProcessRestorer : IRestorer
+{
+    /// <summary>Restores one image (or one tile) synchronously; same contract as <see cref="IRestorer.RestoreAsync"/>.</summary>
+    ImageTensor Restore(ImageTensor lowQuality, CancellationToken cancellationToken = default);
+}
+
 /// <summary>A restorer failed on one image; the message is one line naming the image and the reason.</summary>
 public sealed class RestorerException(string message, Exception? inner = null) : Exception(message, inner);

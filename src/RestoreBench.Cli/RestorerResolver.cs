@@ -1,0 +1,166 @@
+using RestoreBench.Core.Imaging;
+using RestoreBench.Restorers;
+using RestoreBench.Restorers.Classical;
+using RestoreBench.Restorers.External;
+using RestoreBench.Restorers.Folder;
+using RestoreBench.Restorers.Tiling;
+
+namespace RestoreBench.Cli;
+
+/// <summary>Everything the command line says about the model to run.</summary>
+internal sealed record RestorerRequest
+{
+    /// <summary>The --model text: classical:NAME(k=v,...), folder:PATH or a folder, external:TEMPLATE, FILE.onnx or a catalog name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>--scale (folder and external models; ONNX: overrides the declared scale), or null.</summary>
+    public int? Scale { get; init; }
+
+    /// <summary>--threads (0 = all cores).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>--device: cpu or cuda.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>--timeout for external commands, or null.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>--tile / --tile-overlap (tile size 0: whole image).</summary>
+    public TileOptions Tiling { get; init; } = TileOptions.WholeImage;
+
+    /// <summary>--max-pixels for images read by folder models.</summary>
+    public long MaxPixels { get; init; } = ImageFile.DefaultMaxPixels;
+}
+
+/// <summary>
+/// Turns <c>--model</c> into a restorer: the one place where model kinds are resolved. Every failure
+/// is a <see cref="UsageException"/> (exit code 2) with a one-line message.
+/// </summary>
+internal static class RestorerResolver
+{
+    public static IRestorer Resolve(RestorerRequest request)
+    {
+        var model = request.Model.Trim();
+        if (model.Length == 0)
+        {
+            throw new UsageException("--model is empty");
+        }
+
+        if (request.Device is not ("cpu" or "cuda"))
+        {
+            throw new UsageException($"--device must be cpu or cuda, got '{request.Device}'");
+        }
+
+        if (ClassicalRestorers.IsClassical(model))
+        {
+            NotFor(request, model, scale: true, timeout: true, device: true);
+            var restorer = Format(() => ClassicalRestorers.Create(model, request.Threads));
+            return request.Tiling.IsTiled ? new TiledRestorer(restorer, request.Tiling, request.Threads) : restorer;
+        }
+
+        if (model.StartsWith(ExternalCommandRestorer.Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            NotFor(request, model, scale: false, timeout: false, device: true, tiling: true);
+            var options = new ExternalCommandOptions
+            {
+                Template = model[ExternalCommandRestorer.Prefix.Length..],
+                Scale = request.Scale ?? 1,
+                Timeout = request.Timeout ?? TimeSpan.FromHours(1),
+            };
+            return Format(() => new ExternalCommandRestorer(options));
+        }
+
+        var isFolder = model.StartsWith(FolderRestorer.Prefix, StringComparison.OrdinalIgnoreCase);
+        if (isFolder || Directory.Exists(model))
+        {
+            NotFor(request, model, scale: false, timeout: true, device: true, tiling: true);
+            var folder = isFolder ? model[FolderRestorer.Prefix.Length..] : model;
+            try
+            {
+                return new FolderRestorer(folder, request.Scale ?? 1, request.MaxPixels);
+            }
+            catch (ImageFileException e)
+            {
+                throw new UsageException($"--model {model}: {e.Message}");
+            }
+        }
+
+        return ResolveOnnx(request, model);
+    }
+
+    // ─────────────────────────────────────────────────────────────────────────────────────────────
+    // ONNX INTEGRATION POINT. Everything that is not classical:, external: or a folder ends here:
+    // a FILE.onnx or a model-catalog name. To wire the ONNX layer in, replace the body with:
+    //   1. FILE.onnx (File.Exists): load it with the RestoreBench.Onnx session factory
+    //      (threads = request.Threads, provider = request.Device) and wrap it in the ONNX restorer
+    //      (scale: request.Scale ?? declared/probed; input range, layout, pad multiple from the model).
+    //   2. Otherwise look the name up in the model catalog (cached pull); unknown names keep the
+    //      UnknownModel message below, with the catalog names added to its suggestions.
+    //   3. Tiling: if request.Tiling.IsTiled, return new TiledRestorer(onnxRestorer,
+    //      new TileOptions(request.Tiling.TileSize, request.Tiling.Overlap, padMultiple), request.Threads)
+    //      (or let the ONNX restorer tile itself with the same TileOptions).
+    //   4. Map the ONNX layer's load errors (not a model, wrong input rank/channels, missing CUDA
+    //      provider) to UsageException with one-line messages.
+    // ─────────────────────────────────────────────────────────────────────────────────────────────
+    private static IRestorer ResolveOnnx(RestorerRequest request, string model)
+    {
+        _ = request;
+        if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--model {model}: ONNX models are not wired into 'restore' in this build yet");
+        }
+
+        throw new UsageException(UnknownModel(model));
+    }
+
+    internal static string UnknownModel(string model)
+    {
+        var open = model.IndexOf('(', StringComparison.Ordinal);
+        var name = open < 0 ? model : model[..open];
+        var hint = ClassicalRestorers.ClosestName(name) is { } close
+            ? $"; did you mean 'classical:{close}(...)'?"
+            : "";
+        return $"--model {model}: unknown model{hint} (accepted: classical:NAME(key=value,...) with NAME one of {string.Join(", ", ClassicalRestorers.Names)}; " +
+               "folder:PATH or an existing folder of precomputed outputs; external:\"COMMAND ... {input_dir} ... {output_dir}\"; FILE.onnx; a catalog model name)";
+    }
+
+    private static void NotFor(RestorerRequest request, string model, bool scale, bool timeout, bool device, bool tiling = false)
+    {
+        var kind = model.Split(':', 2)[0];
+        if (scale && request.Scale is not null)
+        {
+            throw new UsageException($"--scale applies to folder:, external: and ONNX models; {kind} models take the scale in their spec");
+        }
+
+        if (timeout && request.Timeout is not null)
+        {
+            throw new UsageException("--timeout applies to external: models only");
+        }
+
+        if (device && request.Device != "cpu")
+        {
+            throw new UsageException($"--device {request.Device} applies to ONNX models; {kind} models run on the CPU");
+        }
+
+        if (tiling && request.Tiling.IsTiled)
+        {
+            throw new UsageException("--tile needs a model that runs in this process (classical: or ONNX); folder and external models run elsewhere");
+        }
+    }
+
+    private static T Format<T>(Func<T> factory)
+    {
+        try
+        {
+            return factory();
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException("--model: " + e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException("--model: " + CliRun.OneLine(e));
+        }
+    }
+}
