@@ -1,4 +1,4 @@
-namespace RestoreBench.Metrics.Catalog;
+namespace RestoreBench.Core.Text;
 
 /// <summary>"Did you mean" suggestions by Levenshtein edit distance.</summary>
 public static class NameSuggestion
