@@ -12,6 +12,7 @@ var root = new RootCommand("""
     DegradeCommand.Create(),
     EvalCommand.Create(),
     MetricsCommand.Create(),
+    ModelsCommand.Create(),
 };
 
 var parse = root.Parse(args);

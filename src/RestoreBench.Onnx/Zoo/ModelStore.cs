@@ -244,7 +244,8 @@ public sealed partial class ModelStore
             return cached;
         }
 
-        var tarball = await EnsurePackageAsync(entry.Package, log, cancellationToken).ConfigureAwait(false);
+        var importHint = $"'restorebench models import DIR/package/{entry.ModelPath}/model.json --format {entry.Format} --scale {entry.Scale} --input-range {entry.InputRange} --name NAME'";
+        var tarball = await EnsurePackageAsync(entry.Package, importHint, log, cancellationToken).ConfigureAwait(false);
         var work = NewTempFolder("pull");
         try
         {
@@ -307,7 +308,10 @@ public sealed partial class ModelStore
     /// </summary>
     /// <exception cref="IntegrityMismatchException">A cached/placed or downloaded tarball does not match the pinned hash (a downloaded one is deleted).</exception>
     /// <exception cref="NpmUnavailableException">No tarball in the cache and npm is missing or fails; the message explains the manual route.</exception>
-    public async Task<string> EnsurePackageAsync(NpmPackage package, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+    public Task<string> EnsurePackageAsync(NpmPackage package, IProgress<string>? log = null, CancellationToken cancellationToken = default) =>
+        EnsurePackageAsync(package, "'restorebench models import DIR/package/PATH/model.json --format tfjs-layers --scale S --input-range R --name NAME'", log, cancellationToken);
+
+    private async Task<string> EnsurePackageAsync(NpmPackage package, string importHint, IProgress<string>? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(package);
         var target = PackagePath(package);
@@ -338,8 +342,7 @@ public sealed partial class ModelStore
             catch (NpmUnavailableException e)
             {
                 throw new NpmUnavailableException($"{e.Message}. Without npm: get {package.TarballFileName} (e.g. 'npm pack {package.Spec}' on a machine with npm), " +
-                    $"place it at {target} and pull again (it is checked against {package.Integrity}); or extract it and use " +
-                    "'restorebench models import PATH/model.json --format tfjs-layers --scale S --input-range R --name NAME'", e);
+                    $"place it at {target} and pull again (it is checked against {package.Integrity}); or extract it into DIR and run {importHint}", e);
             }
 
             try

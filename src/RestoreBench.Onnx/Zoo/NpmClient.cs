@@ -56,7 +56,7 @@ public sealed class NpmClient
         }
         catch (Win32Exception e)
         {
-            throw new NpmUnavailableException($"npm was not found ('{Executable}': {e.Message}); install Node.js/npm or set {EnvironmentVariable} to the npm executable", e);
+            throw new NpmUnavailableException($"npm was not found ('{Executable}' could not be started); install Node.js/npm or set {EnvironmentVariable} to the npm executable", e);
         }
 
         using (process)
