@@ -85,6 +85,11 @@ public static class SafeTarExtractor
             }
 
             var name = Normalize(entry.Name);
+            if (entry.EntryType == TarEntryType.Directory && name.TrimEnd('/') is "." or "")
+            {
+                continue; // "./" names the extraction folder itself
+            }
+
             _ = Target(root, name, tarball);
             names.Add(name);
         }

@@ -17,7 +17,7 @@ public sealed class SafeTarExtractorTests : IDisposable
     {
         var tgz = Path.Combine(_dir, "p.tgz");
         TestPackages.Write(tgz, [("package/a.txt", "a"u8.ToArray()), ("package/sub/b.txt", "bb"u8.ToArray())],
-            [new PaxTarEntry(TarEntryType.Directory, "package/empty/")]);
+            [new PaxTarEntry(TarEntryType.Directory, "./"), new PaxTarEntry(TarEntryType.Directory, "package/empty/")]);
         var dest = Path.Combine(_dir, "out");
         var written = SafeTarExtractor.Extract(tgz, dest, n => n.EndsWith("b.txt", StringComparison.Ordinal));
         Assert.Equal(["package/sub/b.txt"], written);
