@@ -13,6 +13,7 @@ var root = new RootCommand("""
     EvalCommand.Create(),
     MetricsCommand.Create(),
     RestoreCommand.Create(),
+    ModelsCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RestoreBench.Core.Imaging;
 using RestoreBench.Core.Randomness;
+using RestoreBench.Core.Text;
 
 namespace RestoreBench.Degradations.Pipeline;
 
@@ -260,20 +261,7 @@ public sealed class DegradationSpec : IEquatable<DegradationSpec>
             "noise" => GaussianNoiseStage.Create(p),
             "poisson" => PoissonNoiseStage.Create(p),
             "jpeg" => JpegStage.Create(p),
-            _ => throw new FormatException($"unknown degradation '{op}'{Suggest(op)} (accepted: {string.Join(", ", KnownOps)})"),
+            _ => throw new FormatException($"unknown degradation '{op}'{NameSuggestion.Hint(op, KnownOps)} (accepted: {string.Join(", ", KnownOps)})"),
         };
-    }
-
-    private static string Suggest(string op)
-    {
-        foreach (var known in KnownOps)
-        {
-            if (known.StartsWith(op, StringComparison.OrdinalIgnoreCase) || op.StartsWith(known, StringComparison.OrdinalIgnoreCase))
-            {
-                return $"; did you mean '{known}'?";
-            }
-        }
-
-        return "";
     }
 }

@@ -1,3 +1,4 @@
+using RestoreBench.Core.Text;
 using RestoreBench.Metrics.Consistency;
 using RestoreBench.Metrics.FullReference;
 using RestoreBench.Metrics.NoReference;

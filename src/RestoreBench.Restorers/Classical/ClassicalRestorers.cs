@@ -1,5 +1,5 @@
 using RestoreBench.Degradations.Resize;
-using RestoreBench.Restorers.Text;
+using RestoreBench.Core.Text;
 
 namespace RestoreBench.Restorers.Classical;
 
@@ -29,7 +29,7 @@ public static class ClassicalRestorers
     public static string? ClosestName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Suggestions.Closest(name, Names);
+        return NameSuggestion.Closest(name, Names);
     }
 
     /// <summary>True when <paramref name="spec"/> starts with <c>classical:</c> (case-insensitive).</summary>
@@ -76,7 +76,7 @@ public static class ClassicalRestorers
             }
 
             default:
-                throw new FormatException($"unknown classical restorer '{name}'{Suggestions.Hint(name, Names)} (accepted: {string.Join(", ", Names)})");
+                throw new FormatException($"unknown classical restorer '{name}'{NameSuggestion.Hint(name, Names)} (accepted: {string.Join(", ", Names)})");
         }
     }
 

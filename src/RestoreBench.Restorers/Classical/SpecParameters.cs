@@ -1,5 +1,5 @@
 using System.Globalization;
-using RestoreBench.Restorers.Text;
+using RestoreBench.Core.Text;
 
 namespace RestoreBench.Restorers.Classical;
 
@@ -53,7 +53,7 @@ internal sealed class SpecParameters
             var key = pair[..eq].Trim().ToLowerInvariant();
             if (!accepted.Contains(key))
             {
-                throw new FormatException($"{method}: unknown parameter '{key}'{Suggestions.Hint(key, accepted)} (accepted: {string.Join(", ", accepted)})");
+                throw new FormatException($"{method}: unknown parameter '{key}'{NameSuggestion.Hint(key, accepted)} (accepted: {string.Join(", ", accepted)})");
             }
 
             if (!values.TryAdd(key, pair[(eq + 1)..].Trim()))

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using RestoreBench.Restorers.Text;
+using RestoreBench.Core.Text;
 
 namespace RestoreBench.Restorers.External;
 
@@ -56,7 +56,7 @@ public sealed partial class CommandTemplate
                 var name = match.Groups[1].Value;
                 if (!Placeholders.Contains(name))
                 {
-                    throw new FormatException($"unknown placeholder '{{{name}}}' in the command template{Suggestions.Hint(name, Placeholders)} (accepted: {{input_dir}}, {{output_dir}}, {{scale}})");
+                    throw new FormatException($"unknown placeholder '{{{name}}}' in the command template{NameSuggestion.Hint(name, Placeholders)} (accepted: {{input_dir}}, {{output_dir}}, {{scale}})");
                 }
 
                 used.Add(name);
