@@ -1,8 +1,13 @@
+using Microsoft.ML.OnnxRuntime;
 using RestoreBench.Core.Imaging;
+using RestoreBench.Onnx;
+using RestoreBench.Onnx.Runtime;
+using RestoreBench.Onnx.Zoo;
 using RestoreBench.Restorers;
 using RestoreBench.Restorers.Classical;
 using RestoreBench.Restorers.External;
 using RestoreBench.Restorers.Folder;
+using RestoreBench.Restorers.Onnx;
 using RestoreBench.Restorers.Tiling;
 
 namespace RestoreBench.Cli;
@@ -27,6 +32,15 @@ internal sealed record RestorerRequest
 
     /// <summary>--tile / --tile-overlap (tile size 0: whole image).</summary>
     public TileOptions Tiling { get; init; } = TileOptions.WholeImage;
+
+    /// <summary>--input-range of a FILE.onnx model (catalog models know theirs).</summary>
+    public string? InputRange { get; init; }
+
+    /// <summary>--output-range of a FILE.onnx model (default: the input range).</summary>
+    public string? OutputRange { get; init; }
+
+    /// <summary>--pad-multiple for ONNX models (inputs padded to a multiple of it).</summary>
+    public int PadMultiple { get; init; } = 1;
 
     /// <summary>--max-pixels for images read by folder models.</summary>
     public long MaxPixels { get; init; } = ImageFile.DefaultMaxPixels;
@@ -88,29 +102,74 @@ internal static class RestorerResolver
         return ResolveOnnx(request, model);
     }
 
-    // ─────────────────────────────────────────────────────────────────────────────────────────────
-    // ONNX INTEGRATION POINT. Everything that is not classical:, external: or a folder ends here:
-    // a FILE.onnx or a model-catalog name. To wire the ONNX layer in, replace the body with:
-    //   1. FILE.onnx (File.Exists): load it with the RestoreBench.Onnx session factory
-    //      (threads = request.Threads, provider = request.Device) and wrap it in the ONNX restorer
-    //      (scale: request.Scale ?? declared/probed; input range, layout, pad multiple from the model).
-    //   2. Otherwise look the name up in the model catalog (cached pull); unknown names keep the
-    //      UnknownModel message below, with the catalog names added to its suggestions.
-    //   3. Tiling: if request.Tiling.IsTiled, return new TiledRestorer(onnxRestorer,
-    //      new TileOptions(request.Tiling.TileSize, request.Tiling.Overlap, padMultiple), request.Threads)
-    //      (or let the ONNX restorer tile itself with the same TileOptions).
-    //   4. Map the ONNX layer's load errors (not a model, wrong input rank/channels, missing CUDA
-    //      provider) to UsageException with one-line messages.
-    // ─────────────────────────────────────────────────────────────────────────────────────────────
+    /// <summary>
+    /// FILE.onnx (input range from --input-range, default 0-1; scale declared by --scale or probed) or a
+    /// model-catalog name (pulled with 'restorebench models pull'; range and scale from its manifest).
+    /// </summary>
     private static IRestorer ResolveOnnx(RestorerRequest request, string model)
     {
-        _ = request;
+        NotFor(request, model, scale: false, timeout: true, device: false);
+        var settings = new OnnxSessionSettings
+        {
+            Threads = request.Threads,
+            Device = Format(() => OnnxDevices.Parse(request.Device)),
+        };
+        string path, name;
+        ValueRange input, output;
+        int? scale = request.Scale;
         if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            throw new UsageException($"--model {model}: ONNX models are not wired into 'restore' in this build yet");
+            if (!File.Exists(model))
+            {
+                throw new UsageException($"--model {model}: file not found");
+            }
+
+            path = model;
+            name = Path.GetFileNameWithoutExtension(model);
+            input = Format(() => ValueRange.Parse(request.InputRange ?? "0-1"));
+            output = request.OutputRange is null ? input : Format(() => ValueRange.Parse(request.OutputRange));
+        }
+        else
+        {
+            if (request.InputRange is not null || request.OutputRange is not null)
+            {
+                throw new UsageException($"--input-range/--output-range apply to FILE.onnx; catalog model '{model}' records its ranges");
+            }
+
+            var store = new ModelStore();
+            InstalledModel installed;
+            try
+            {
+                installed = store.Resolve(model);
+            }
+            catch (UnknownModelException e)
+            {
+                throw new UsageException($"--model {model}: {CliRun.OneLine(e)}; or {UnknownModel(model).Split("unknown model", 2)[1].TrimStart(';', ' ')}");
+            }
+            catch (Exception e) when (e is ModelStoreException or IOException)
+            {
+                throw new UsageException($"--model {model}: {CliRun.OneLine(e)}");
+            }
+
+            path = installed.OnnxPath;
+            name = installed.Name;
+            input = installed.Manifest.InputRange;
+            output = installed.Manifest.OutputRange;
+            scale ??= installed.Manifest.Scale;
         }
 
-        throw new UsageException(UnknownModel(model));
+        OnnxModel? loaded = null;
+        try
+        {
+            loaded = OnnxModel.Load(path, settings);
+            var onnx = new OnnxRestorer(loaded, name, input, output, scale, request.PadMultiple);
+            return request.Tiling.IsTiled ? new TiledRestorer(onnx, request.Tiling, request.Threads) : onnx;
+        }
+        catch (Exception e) when (e is OnnxModelException or OnnxProviderUnavailableException or ArgumentException or OnnxRuntimeException)
+        {
+            loaded?.Dispose();
+            throw new UsageException($"--model {model}: {CliRun.OneLine(e)}");
+        }
     }
 
     internal static string UnknownModel(string model)

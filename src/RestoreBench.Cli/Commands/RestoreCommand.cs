@@ -23,12 +23,15 @@ internal static class RestoreCommand
           restorebench restore --model "classical:bicubic(scale=4)" lr/ out/bicubic
           restorebench restore --model "classical:wiener(sigma=3,balance=0.1)" blurred/ out/wiener --threads 2
           restorebench restore --model "classical:richardson_lucy(sigma=3,iterations=30)" blurred/ out/rl --tile 128 --tile-overlap 32
+          restorebench restore --model esrgan-thick-x4 lr/ out/esrgan --tile 256 --tile-overlap 32
+          restorebench restore --model my_net.onnx --input-range 0-255 lr/ out/mine
           restorebench restore --model folder:results/diffbir lr/ out/diffbir --scale 4
           restorebench restore --model "external:python3 inference.py --input {input_dir} --output {output_dir} --upscale {scale}" lr/ out/supir --scale 4 --timeout 7200
 
         Models: classical:NAME(key=value,...) with NAME bicubic|lanczos3 (scale=S), wiener (sigma=σ[,balance=0.05]),
           richardson_lucy (sigma=σ[,iterations=50,filter_epsilon=E]); folder:PATH (precomputed outputs matched by stem);
-          external:TEMPLATE (run once on a folder, no shell; outputs matched by stem).
+          external:TEMPLATE (run once on a folder, no shell; outputs matched by stem);
+          FILE.onnx (float32 [1,3,H,W] RGB in --input-range) or a catalog name (restorebench models list; pull it first).
         Exit codes: 0 every image restored, 1 some images failed (the others are written), 2 usage error.
         """;
 
@@ -43,11 +46,14 @@ internal static class RestoreCommand
         var device = new Option<string>("--device") { Description = "cpu or cuda (ONNX models).", DefaultValueFactory = _ => "cpu" };
         var scale = new Option<int?>("--scale") { Description = "Output/input size ratio of folder:, external: (and ONNX) models; every output is checked against it (default 1)." };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds an external: command may run before it is killed (default 3600)." };
+        var inputRange = new Option<string?>("--input-range") { Description = "Value range a FILE.onnx model expects: 0-1 (default), 0-255 or -1-1." };
+        var outputRange = new Option<string?>("--output-range") { Description = "Value range a FILE.onnx model produces (default: the input range)." };
+        var padMultiple = new Option<int>("--pad-multiple") { Description = "ONNX models: pad inputs (symmetric) to a multiple of this, crop the output back.", DefaultValueFactory = _ => 1 };
         var bitDepth = new Option<int>("--bit-depth") { Description = "PNG bit depth of the outputs: 8 or 16.", DefaultValueFactory = _ => 8 };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("restore", "Restore images with a classical, precomputed, external or ONNX model; print parameters, latency and peak memory." + Examples)
         {
-            input, output, model, tile, overlap, threads, device, scale, timeout, bitDepth, maxPixels,
+            input, output, model, tile, overlap, threads, device, scale, timeout, inputRange, outputRange, padMultiple, bitDepth, maxPixels,
         };
         command.SetAction((ParseResult r, CancellationToken ct) => GuardAsync(() =>
         {
@@ -59,6 +65,9 @@ internal static class RestoreCommand
                 Device = r.GetRequiredValue(device),
                 Timeout = r.GetValue(timeout) is { } seconds ? Seconds(seconds) : null,
                 Tiling = Tiling(r.GetValue(tile), r.GetValue(overlap)),
+                InputRange = r.GetValue(inputRange),
+                OutputRange = r.GetValue(outputRange),
+                PadMultiple = r.GetValue(padMultiple) >= 1 ? r.GetValue(padMultiple) : throw new UsageException("--pad-multiple must be >= 1"),
                 MaxPixels = r.GetValue(maxPixels),
             };
             return RunAsync(r.GetRequiredValue(input), r.GetRequiredValue(output), request, r.GetValue(bitDepth), ct);

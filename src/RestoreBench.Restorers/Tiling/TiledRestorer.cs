@@ -39,8 +39,13 @@ public sealed class TiledRestorer : IInProcessRestorer
         Tiler.Apply(lowQuality, _inner.Info.Scale, Options, tile => _inner.Restore(tile, cancellationToken), _threads, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<ImageTensor> RestoreAsync(ImageTensor lowQuality, RestoreContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Restore(lowQuality, cancellationToken));
+    public Task<ImageTensor> RestoreAsync(ImageTensor lowQuality, RestoreContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var output = Restore(lowQuality, cancellationToken);
+        RestorerOutput.CheckFinite(context.ImageId, output);
+        return Task.FromResult(output);
+    }
 
     /// <inheritdoc/>
     public void Dispose() => _inner.Dispose();
