@@ -52,6 +52,9 @@ public interface IInProcessRestorer : IRestorer
 {
     /// <summary>Restores one image (or one tile) synchronously; same contract as <see cref="IRestorer.RestoreAsync"/>.</summary>
     ImageTensor Restore(ImageTensor lowQuality, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the restorer always returns RGB (gray inputs are converted first), e.g. ONNX networks.</summary>
+    bool RgbOnly => false;
 }
 
 /// <summary>A restorer failed on one image; the message is one line naming the image and the reason.</summary>

@@ -55,6 +55,9 @@ public sealed class OnnxRestorer : IInProcessRestorer
     public int PadMultiple { get; }
 
     /// <inheritdoc/>
+    public bool RgbOnly => true;
+
+    /// <inheritdoc/>
     public Task<ImageTensor> RestoreAsync(ImageTensor lowQuality, RestoreContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -36,7 +36,7 @@ public sealed class TiledRestorer : IInProcessRestorer
 
     /// <inheritdoc/>
     public ImageTensor Restore(ImageTensor lowQuality, CancellationToken cancellationToken = default) =>
-        Tiler.Apply(lowQuality, _inner.Info.Scale, Options, tile => _inner.Restore(tile, cancellationToken), _threads, cancellationToken);
+        Tiler.Apply(_inner.RgbOnly ? lowQuality.ToRgb() : lowQuality, _inner.Info.Scale, Options, tile => _inner.Restore(tile, cancellationToken), _threads, cancellationToken);
 
     /// <inheritdoc/>
     public Task<ImageTensor> RestoreAsync(ImageTensor lowQuality, RestoreContext context, CancellationToken cancellationToken = default)

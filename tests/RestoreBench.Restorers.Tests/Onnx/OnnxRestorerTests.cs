@@ -85,6 +85,8 @@ public class OnnxRestorerTests
     {
         using var restorer = new OnnxRestorer(BoxThenUpsample(), "box-up2", ValueRange.Unit, ValueRange.Unit);
         Assert.Equal(3, restorer.Restore(Pattern(1, 10, 10)).Channels);
+        using var tiled = new TiledRestorer(new OnnxRestorer(BoxThenUpsample(), "box-up2", ValueRange.Unit, ValueRange.Unit), new TileOptions(8, 4));
+        Assert.Equal(3, tiled.Restore(Pattern(1, 20, 20)).Channels);
     }
 
     [Fact]
