@@ -144,7 +144,7 @@ internal static class RestorerResolver
             }
             catch (UnknownModelException e)
             {
-                throw new UsageException($"--model {model}: {CliRun.OneLine(e)}; or {UnknownModel(model).Split("unknown model", 2)[1].TrimStart(';', ' ')}");
+                throw new UsageException(UnknownModel(model, e.Suggestion));
             }
             catch (Exception e) when (e is ModelStoreException or IOException)
             {
@@ -172,15 +172,15 @@ internal static class RestorerResolver
         }
     }
 
-    internal static string UnknownModel(string model)
+    internal static string UnknownModel(string model, string? catalogSuggestion = null)
     {
         var open = model.IndexOf('(', StringComparison.Ordinal);
         var name = open < 0 ? model : model[..open];
-        var hint = ClassicalRestorers.ClosestName(name) is { } close
-            ? $"; did you mean 'classical:{close}(...)'?"
+        var hint = catalogSuggestion is not null ? $"; did you mean '{catalogSuggestion}'?"
+            : ClassicalRestorers.ClosestName(name) is { } close ? $"; did you mean 'classical:{close}(...)'?"
             : "";
         return $"--model {model}: unknown model{hint} (accepted: classical:NAME(key=value,...) with NAME one of {string.Join(", ", ClassicalRestorers.Names)}; " +
-               "folder:PATH or an existing folder of precomputed outputs; external:\"COMMAND ... {input_dir} ... {output_dir}\"; FILE.onnx; a catalog model name)";
+               "folder:PATH or an existing folder of precomputed outputs; external:\"COMMAND ... {input_dir} ... {output_dir}\"; FILE.onnx; a catalog model name, see 'restorebench models list')";
     }
 
     private static void NotFor(RestorerRequest request, string model, bool scale, bool timeout, bool device, bool tiling = false)

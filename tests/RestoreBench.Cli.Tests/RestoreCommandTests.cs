@@ -153,7 +153,7 @@ public class RestoreCommandTests
     [InlineData("classical:bicubc(scale=2)", "--model: unknown classical restorer 'bicubc'; did you mean 'bicubic'? (accepted: bicubic, lanczos3, wiener, richardson_lucy)")]
     [InlineData("classical:wiener(sigma=1,iters=3)", "--model: wiener: unknown parameter 'iters' (accepted: sigma, balance, ksize, clip)")]
     [InlineData("classical:richardson_lucy(iterations=3)", "--model: richardson_lucy: parameter 'sigma' is required")]
-    [InlineData("model.onnx", "--model model.onnx: ONNX models are not wired into 'restore' in this build yet")]
+    [InlineData("model.onnx", "--model model.onnx: file not found")]
     [InlineData("external:tool {input_dir}", "--model: the command template must contain {output_dir}")]
     [InlineData("external:tool {input_dir} {output_dir} | tee log", "--model: '|' is shell syntax")]
     [InlineData("folder:/nonexistent/outputs", "--model folder:/nonexistent/outputs: ")]
