@@ -74,7 +74,11 @@ def make_features(net, pretrained, weights_path):
     else:
         ctor, tag = torchvision.models.vgg16, "VGG16_Weights.IMAGENET1K_V1"
     if pretrained and weights_path is None:
-        model = ctor(weights=tag)  # downloads into $TORCH_HOME on first use
+        try:
+            model = ctor(weights=tag)  # downloads into $TORCH_HOME on first use
+        except OSError as e:  # urllib.error.URLError is an OSError
+            raise SystemExit(f"error: cannot obtain torchvision's {tag} weights ({e}); run this script on a machine "
+                             "with internet access, or download the checkpoint elsewhere and pass --weights FILE.pth")
         return model.features
     model = ctor(weights=None)
     if weights_path is not None:
