@@ -42,6 +42,11 @@ public sealed class LpipsCliTests : IDisposable
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("lpips-alex: lpips-backbone (AlexNet channels), 2,469,696 parameters", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("kind:           lpips-backbone", Cli("models", "info", "lpips-alex").Stdout, StringComparison.Ordinal);
+        var input = _temp.Sub("in");
+        TempFolder.Write(Path.Combine(input, "x.png"), TempFolder.Pattern(3, 40, 40));
+        var restore = Cli("restore", "--model", "lpips-alex", input, Path.Combine(_temp.Root, "out"));
+        Assert.Equal(2, restore.ExitCode);
+        Assert.Contains("'lpips-alex' is a lpips-backbone model (a metric's feature network), not a restorer", restore.Stderr, StringComparison.Ordinal);
 
         var (gt, restored) = Images();
         var byName = Path.Combine(_temp.Root, "by-name.json");
