@@ -151,6 +151,11 @@ internal static class RestorerResolver
                 throw new UsageException($"--model {model}: {CliRun.OneLine(e)}");
             }
 
+            if (installed.Manifest.Kind != ModelKinds.Restorer)
+            {
+                throw new UsageException($"--model {model}: '{installed.Name}' is a {installed.Manifest.Kind} model (a metric's feature network), not a restorer");
+            }
+
             path = installed.OnnxPath;
             name = installed.Name;
             input = installed.Manifest.InputRange;

@@ -49,4 +49,11 @@ public sealed record MetricOptions
     /// (lr_psnr, lr_ssim) re-apply its blur and resampling stages. Null when not known.
     /// </summary>
     public DegradationSpec? Degradation { get; init; }
+
+    /// <summary>
+    /// The LPIPS feature backbone: path of an ONNX file meeting the contract of
+    /// <see cref="Learned.Lpips"/>. Null when not given; the <c>lpips</c> metric then cannot be created.
+    /// Model-store names are resolved by the caller (the CLI), not here.
+    /// </summary>
+    public string? LpipsBackbone { get; init; }
 }

@@ -3,6 +3,7 @@ using RestoreBench.Core.Imaging;
 using RestoreBench.Metrics;
 using RestoreBench.Metrics.Catalog;
 using RestoreBench.Metrics.Evaluation;
+using RestoreBench.Onnx.Zoo;
 
 namespace RestoreBench.Cli.Commands;
 
@@ -15,6 +16,7 @@ internal static class EvalCommand
           restorebench eval --restored out/model --gt data/gt --metrics psnr_y,ssim_y --crop-border 4 --json scores.json
           restorebench eval --restored out/model --metrics niqe,brisque
           restorebench eval --restored out/model --gt data/gt --lq data/lq --spec "down(scale=4)" --metrics psnr,lr_psnr,lr_ssim --csv scores.csv
+          restorebench eval --restored out/model --gt data/gt --metrics psnr,lpips --lpips lpips-alex
 
         Files are paired by stem (0801.png pairs with 0801.jpg). Run 'restorebench metrics' for the metric list.
         Exit codes: 0 every image scored, 1 some images failed (the others are still written), 2 usage error.
@@ -33,14 +35,16 @@ internal static class EvalCommand
         var threads = new Option<int>("--threads") { Description = "Threads per metric (0 = all cores). Results do not depend on it.", DefaultValueFactory = _ => 0 };
         var distortion = new Option<string>("--pd-distortion") { Description = "Distortion metric of the perception-distortion summary.", DefaultValueFactory = _ => "ssim_y" };
         var perception = new Option<string>("--pd-perception") { Description = "Perception metric of the perception-distortion summary.", DefaultValueFactory = _ => "niqe" };
+        var lpips = new Option<string?>("--lpips") { Description = "LPIPS backbone: a name imported with 'models import-onnx --kind lpips-backbone', or FILE.onnx (metric lpips)." };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("eval", "Score restored images with distortion, perception and consistency metrics." + Examples)
         {
-            restored, gt, lq, spec, metrics, crop, json, csv, threads, distortion, perception, maxPixels,
+            restored, gt, lq, spec, metrics, crop, json, csv, threads, distortion, perception, lpips, maxPixels,
         };
         command.SetAction((ParseResult r, CancellationToken ct) => CliRun.Guard(() =>
         {
             var degradation = r.GetValue(spec) is { } text ? DegradeCommand.ParseSpec(text) : null;
+            var lpipsBackbone = r.GetValue(lpips) is { } backbone ? LearnedModelResolver.Resolve("--lpips", backbone, ModelKinds.LpipsBackbone) : null;
             var request = new EvaluationRequest
             {
                 RestoredFolder = r.GetRequiredValue(restored),
@@ -53,6 +57,7 @@ internal static class EvalCommand
                     CropBorder = r.GetValue(crop),
                     DegreeOfParallelism = r.GetValue(threads) == 0 ? Environment.ProcessorCount : r.GetValue(threads),
                     Degradation = degradation,
+                    LpipsBackbone = lpipsBackbone,
                 }),
                 MaxPixels = r.GetValue(maxPixels),
                 DistortionMetric = r.GetRequiredValue(distortion),

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using RestoreBench.Core.Text;
+using RestoreBench.Metrics.Learned;
 using RestoreBench.Onnx;
 using RestoreBench.Onnx.Import;
 using RestoreBench.Onnx.Runtime;
@@ -19,6 +21,7 @@ internal static class ModelsCommand
           restorebench models info esrgan-thick-x4
           restorebench models import my-model/model.json --format tfjs-layers --scale 2 --input-range 0-255 --name my-model
           restorebench models import net.onnx --format onnx --input-range 0-1 --name my-net
+          restorebench models import-onnx lpips-alex.onnx --kind lpips-backbone --name lpips-alex
 
         The cache folder is $RESTOREBENCH_HOME (default: ~/.cache/restorebench); pulled models work offline.
         'pull' runs 'npm pack NAME@VERSION' (npm: $RESTOREBENCH_NPM or npm on the PATH), checks the tarball
@@ -30,7 +33,7 @@ internal static class ModelsCommand
     {
         var command = new Command("models", "List, obtain and import pretrained restoration models (ONNX)." + Examples)
         {
-            List(), Pull(), Import(), Info(),
+            List(), Pull(), Import(), ImportOnnx(), Info(),
         };
         return command;
     }
@@ -173,6 +176,88 @@ internal static class ModelsCommand
         return command;
     }
 
+    private static Command ImportOnnx()
+    {
+        var path = new Argument<string>("FILE") { Description = "The .onnx file of a feature backbone or image encoder." };
+        var kind = new Option<string>("--kind") { Description = $"What the model is: {string.Join(", ", ModelKinds.Importable)}.", Required = true };
+        var name = new Option<string>("--name") { Description = "Name in the cache (lowercase letters, digits, '.', '_', '-').", Required = true };
+        var preprocess = new Option<string?>("--preprocess") { Description = "Preprocessing settings recorded in the manifest for encoders (not accepted for lpips-backbone: its scaling is fixed)." };
+        var licence = new Option<string>("--licence") { Description = "Licence of the weights, for tables.", DefaultValueFactory = _ => "unknown" };
+        var training = new Option<string>("--training-data") { Description = "Training data, for tables.", DefaultValueFactory = _ => "unknown" };
+        var force = new Option<bool>("--force") { Description = "Replace an imported model of the same name." };
+        var command = new Command("import-onnx", "Register a user-provided ONNX feature backbone or encoder (lpips-backbone, dinov2, encoder) in the cache under a name.")
+        {
+            path, kind, name, preprocess, licence, training, force,
+        };
+        command.SetAction((ParseResult r) => CliRun.Guard(() =>
+        {
+            var k = r.GetRequiredValue(kind);
+            if (!ModelKinds.Importable.Contains(k))
+            {
+                throw new UsageException($"--kind '{k}' is not supported (accepted: {string.Join(", ", ModelKinds.Importable)}){NameSuggestion.Hint(k, ModelKinds.Importable)}");
+            }
+
+            var pre = r.GetValue(preprocess);
+            if (k == ModelKinds.LpipsBackbone && pre is not null)
+            {
+                throw new UsageException("--preprocess is not accepted for lpips-backbone: RestoreBench applies the fixed LPIPS scaling itself (docs/metrics.md)");
+            }
+
+            var source = r.GetRequiredValue(path);
+            if (!File.Exists(source))
+            {
+                throw new UsageException($"{source}: file not found");
+            }
+
+            var detail = "";
+            if (k == ModelKinds.LpipsBackbone)
+            {
+                try
+                {
+                    using var backbone = OnnxModel.Load(source, new OnnxSessionSettings { Threads = 1 });
+                    detail = Lpips.DetectNet(backbone) == LpipsNet.Alex ? " (AlexNet channels)" : " (VGG16 channels)";
+                }
+                catch (OnnxModelException e)
+                {
+                    throw new UsageException(CliRun.OneLine(e));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+            }
+
+            var request = new ModelImportRequest(r.GetRequiredValue(name), ValueRange.Unit)
+            {
+                Kind = k,
+                Preprocess = pre,
+                Licence = r.GetRequiredValue(licence),
+                TrainingData = r.GetRequiredValue(training),
+                Force = r.GetValue(force),
+            };
+            InstalledModel installed;
+            try
+            {
+                installed = new ModelStore().ImportOnnx(source, request);
+            }
+            catch (ModelStoreException e)
+            {
+                throw new UsageException(CliRun.OneLine(e));
+            }
+            catch (Exception e) when (e is OnnxModelException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {CliRun.OneLine(e)}");
+                return ExitCodes.SomeFailed;
+            }
+
+            var m = installed.Manifest;
+            Console.WriteLine($"{m.Name}: {m.Kind}{detail}, {m.ParameterText} parameters");
+            Console.WriteLine($"{m.Name}: {installed.OnnxPath}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
     private static Command Info()
     {
         var name = new Argument<string>("NAME") { Description = "Catalog or imported model name." };
@@ -214,6 +299,7 @@ internal static class ModelsCommand
             {
                 var f = installed!.Manifest;
                 Line("name", f.Name);
+                Line("kind", f.Kind);
                 Line("task", f.Task);
                 Line("scale", f.Scale.ToString(CultureInfo.InvariantCulture));
                 Line("input range", f.InputRange.ToString());
@@ -223,6 +309,10 @@ internal static class ModelsCommand
                 Line("licence", f.Licence);
                 Line("training data", f.TrainingData);
                 Line("origin", $"imported from {f.Source} ({f.Format})");
+                if (f.Preprocess.Length > 0)
+                {
+                    Line("preprocess", f.Preprocess);
+                }
             }
 
             if (installed is null)

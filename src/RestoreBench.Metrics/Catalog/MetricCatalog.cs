@@ -1,6 +1,7 @@
 using RestoreBench.Core.Text;
 using RestoreBench.Metrics.Consistency;
 using RestoreBench.Metrics.FullReference;
+using RestoreBench.Metrics.Learned;
 using RestoreBench.Metrics.NoReference;
 
 namespace RestoreBench.Metrics.Catalog;
@@ -60,7 +61,10 @@ public sealed class MetricCatalog
         catalog.Register(Niqe.NiqeDescriptor, o => new Niqe(new NiqeOptions(CropBorder: o.CropBorder)));
         catalog.Register(Brisque.BrisqueDescriptor, _ => new Brisque());
 
-        // Learned metrics are registered here as they are added.
+        // Learned metrics: the backbone is a user-supplied ONNX file (docs/metrics.md, LPIPS).
+        catalog.Register(Lpips.LpipsDescriptor, o => o.LpipsBackbone is { Length: > 0 } backbone
+            ? Lpips.Load(backbone, o.CropBorder, o.DegreeOfParallelism)
+            : throw new ArgumentException("lpips needs --lpips NAME|FILE.onnx (an LPIPS backbone ONNX file; see docs/metrics.md)"));
         return catalog;
     }
 

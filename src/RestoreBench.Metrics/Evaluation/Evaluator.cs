@@ -16,6 +16,22 @@ public sealed class Evaluator(MetricCatalog catalog)
     public EvaluationReport Run(EvaluationRequest request, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var metrics = CreateMetrics(request);
+        try
+        {
+            return Run(request, metrics, progress, cancellationToken);
+        }
+        finally
+        {
+            // Learned metrics hold native ONNX Runtime sessions.
+            foreach (var m in metrics)
+            {
+                (m.Metric as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    private static EvaluationReport Run(EvaluationRequest request, List<ActiveMetric> metrics, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
         var needsReference = metrics.Exists(m => m.Metric is IFullReferenceMetric);
         var needsLowQuality = metrics.Exists(m => m.Metric is IConsistencyMetric);
         var notes = new List<string>();

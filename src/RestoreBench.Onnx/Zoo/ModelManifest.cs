@@ -46,6 +46,18 @@ public sealed record ModelManifest(
     /// <summary>Tensor layout of every stored model.</summary>
     public const string Layout = "NCHW";
 
+    /// <summary>
+    /// What the model is for (<see cref="ModelKinds"/>): <c>restorer</c> (the default, also for
+    /// manifests written before the field existed), <c>lpips-backbone</c>, <c>dinov2</c> or <c>encoder</c>.
+    /// </summary>
+    public string Kind { get; init; } = ModelKinds.Restorer;
+
+    /// <summary>
+    /// Preprocessing settings recorded at import (<c>--preprocess</c>), as given; empty when none.
+    /// Their meaning belongs to the consumer of the kind (e.g. an alignment encoder).
+    /// </summary>
+    public string Preprocess { get; init; } = "";
+
     /// <summary>The manifest as indented JSON (keys in a fixed order; no timestamps, so it is reproducible).</summary>
     public string ToJson()
     {
@@ -54,6 +66,7 @@ public sealed record ModelManifest(
         {
             w.WriteStartObject();
             w.WriteString("name", Name);
+            w.WriteString("kind", Kind);
             w.WriteString("task", Task);
             w.WriteNumber("scale", Scale);
             w.WriteString("layout", Layout);
@@ -72,6 +85,11 @@ public sealed record ModelManifest(
             w.WriteEndObject();
             w.WriteString("onnx_sha256", OnnxSha256);
             w.WriteString("converter", Converter);
+            if (Preprocess.Length > 0)
+            {
+                w.WriteString("preprocess", Preprocess);
+            }
+
             w.WriteEndObject();
         }
 
@@ -92,7 +110,11 @@ public sealed record ModelManifest(
                 ValueRange.Parse(Text(r, "input_range")), ValueRange.Parse(Text(r, "output_range")),
                 r.GetProperty("parameters").GetInt64(), Text(r, "architecture"), Text(r, "licence"), Text(r, "training_data"),
                 Text(s, "origin"), Text(s, "format"), Text(s, "source"), Text(s, "path"), Text(s, "integrity"),
-                Text(r, "onnx_sha256"), Text(r, "converter"));
+                Text(r, "onnx_sha256"), Text(r, "converter"))
+            {
+                Kind = r.TryGetProperty("kind", out var kind) ? kind.GetString() ?? ModelKinds.Restorer : ModelKinds.Restorer,
+                Preprocess = r.TryGetProperty("preprocess", out var pre) ? pre.GetString() ?? "" : "",
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -104,4 +126,23 @@ public sealed record ModelManifest(
 
     /// <summary>Parameter count with thousands separators, e.g. <c>7,239,968</c>.</summary>
     public string ParameterText => ParameterCount.ToString("N0", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The model kinds the store knows (<see cref="ModelManifest.Kind"/>).</summary>
+public static class ModelKinds
+{
+    /// <summary>An image-to-image restoration network (pulled or imported with <c>models import</c>).</summary>
+    public const string Restorer = "restorer";
+
+    /// <summary>An LPIPS feature backbone (five feature maps; see the <c>lpips</c> metric).</summary>
+    public const string LpipsBackbone = "lpips-backbone";
+
+    /// <summary>A DINOv2 image encoder (alignment metrics).</summary>
+    public const string Dinov2 = "dinov2";
+
+    /// <summary>Any other image encoder producing embeddings (alignment metrics).</summary>
+    public const string Encoder = "encoder";
+
+    /// <summary>The kinds <c>models import-onnx</c> accepts.</summary>
+    public static IReadOnlyList<string> Importable { get; } = [Dinov2, LpipsBackbone, Encoder];
 }

@@ -60,6 +60,15 @@ public sealed record ModelImportRequest(string Name, ValueRange InputRange)
 
     /// <summary>Replace an existing imported model of the same name.</summary>
     public bool Force { get; init; }
+
+    /// <summary>
+    /// What the model is (<see cref="ModelKinds"/>; default <c>restorer</c>). Models of other kinds are
+    /// not probed for a scale: they are stored with scale 1 and their kind as the task.
+    /// </summary>
+    public string Kind { get; init; } = ModelKinds.Restorer;
+
+    /// <summary>Preprocessing settings to record in the manifest (<c>--preprocess</c>), or null.</summary>
+    public string? Preprocess { get; init; }
 }
 
 /// <summary>
@@ -394,7 +403,11 @@ public sealed partial class ModelStore
         return StoreImported(request, name, scale, result.ParameterCount, model, "tfjs-layers", path);
     }
 
-    /// <summary>Checks an ONNX model (loads it, probes its scale) and stores a copy under <see cref="ModelImportRequest.Name"/>.</summary>
+    /// <summary>
+    /// Checks an ONNX model (loads it; for restorers also probes its scale) and stores a copy under
+    /// <see cref="ModelImportRequest.Name"/>. Other kinds (<see cref="ModelImportRequest.Kind"/>) are stored with
+    /// scale 1; checking them against their contract is up to the caller.
+    /// </summary>
     /// <exception cref="ModelStoreException">Bad or taken name, an input that is not an image, or a scale that cannot be determined or contradicts the network.</exception>
     /// <exception cref="OnnxModelException">The file is not an ONNX model.</exception>
     public InstalledModel ImportOnnx(string path, ModelImportRequest request)
@@ -403,13 +416,19 @@ public sealed partial class ModelStore
         var name = CheckImportName(request);
         long parameters;
         int? probed;
+        var restorer = request.Kind == ModelKinds.Restorer;
+        if (!restorer && !ModelKinds.Importable.Contains(request.Kind))
+        {
+            throw new ModelStoreException($"model kind '{request.Kind}' is not known (accepted: {ModelKinds.Restorer}, {string.Join(", ", ModelKinds.Importable)})");
+        }
+
         using (var model = OnnxModel.Load(path, new OnnxSessionSettings { Threads = 1 }))
         {
             parameters = model.ParameterCount;
-            probed = ProbeScale(model, path);
+            probed = restorer ? ProbeScale(model, path) : 1;
         }
 
-        var scale = ScaleOf(probed, request.Scale, path);
+        var scale = restorer ? ScaleOf(probed, request.Scale, path) : 1;
         return StoreImported(request, name, scale, parameters, File.ReadAllBytes(path), "onnx", path);
     }
 
@@ -421,10 +440,15 @@ public sealed partial class ModelStore
             var staging = Path.Combine(work, "model");
             Directory.CreateDirectory(staging);
             File.WriteAllBytes(Path.Combine(staging, "model.onnx"), model);
-            var manifest = new ModelManifest(name, request.Task ?? (scale > 1 ? ModelCatalog.SuperResolution : "restoration"), scale,
+            var task = request.Task ?? (request.Kind != ModelKinds.Restorer ? request.Kind : scale > 1 ? ModelCatalog.SuperResolution : "restoration");
+            var manifest = new ModelManifest(name, task, scale,
                 request.InputRange, request.OutputRange ?? request.InputRange, parameters, request.Architecture, request.Licence,
                 request.TrainingData, "import", format, Path.GetFullPath(path), "", "", Sha256(model),
-                format == "onnx" ? $"copied by RestoreBench {Version}" : Converter(format));
+                format == "onnx" ? $"copied by RestoreBench {Version}" : Converter(format))
+            {
+                Kind = request.Kind,
+                Preprocess = request.Preprocess ?? "",
+            };
             File.WriteAllText(Path.Combine(staging, "manifest.json"), manifest.ToJson());
             return Install(staging, name, replace: request.Force);
         }

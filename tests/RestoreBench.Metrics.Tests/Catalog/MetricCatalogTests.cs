@@ -31,7 +31,7 @@ public class MetricCatalogTests
         var e = Assert.Throws<UnknownMetricException>(() => MetricCatalog.Default.Create("ssmi"));
         Assert.Equal("ssim", e.Suggestion);
         Assert.StartsWith("unknown metric 'ssmi'; did you mean 'ssim'? Known: ", e.Message, StringComparison.Ordinal);
-        Assert.Contains("brisque, lr_psnr, lr_ssim, ms_ssim, ms_ssim_rgb, niqe, psnr, psnr_y, ssim, ssim_y", e.Message, StringComparison.Ordinal);
+        Assert.Contains("brisque, lpips, lr_psnr, lr_ssim, ms_ssim, ms_ssim_rgb, niqe, psnr, psnr_y, ssim, ssim_y", e.Message, StringComparison.Ordinal);
 
         var far = Assert.Throws<UnknownMetricException>(() => MetricCatalog.Default.Describe("dinov2_distance"));
         Assert.Null(far.Suggestion);

@@ -15,4 +15,20 @@ public class ModelManifestTests
         Assert.Contains("\"layout\": \"NCHW\"", json, StringComparison.Ordinal);
         Assert.Throws<FormatException>(() => ModelManifest.FromJson("{\"name\": \"a\"}"));
     }
+
+    [Fact]
+    public void Kind_and_preprocess_round_trip_and_default_to_a_restorer()
+    {
+        var m = new ModelManifest("enc", "encoder", 1, ValueRange.Unit, ValueRange.Unit, 5, "", "unknown", "unknown", "import",
+            "onnx", "/x/enc.onnx", "", "", "00", "copied") { Kind = ModelKinds.Encoder, Preprocess = "resize=256" };
+        var json = m.ToJson();
+        Assert.Contains("\"kind\": \"encoder\"", json, StringComparison.Ordinal);
+        Assert.Equal(m, ModelManifest.FromJson(json));
+
+        var old = json.Replace("  \"kind\": \"encoder\",\n", "", StringComparison.Ordinal).Replace(",\n  \"preprocess\": \"resize=256\"", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("kind", old, StringComparison.Ordinal);
+        var read = ModelManifest.FromJson(old);
+        Assert.Equal(ModelKinds.Restorer, read.Kind);
+        Assert.Equal("", read.Preprocess);
+    }
 }
