@@ -136,7 +136,7 @@ public sealed class MetricCatalog
             MetricKind.FullReference => metric is IFullReferenceMetric fr && fr.Descriptor.Name == name,
             MetricKind.NoReference => metric is INoReferenceMetric nr && nr.Descriptor.Name == name,
             MetricKind.DegradationConsistency => metric is IConsistencyMetric c && c.Descriptor.Name == name,
-            MetricKind.Alignment => (metric is IAlignmentMetric a && a.Descriptor.Name == name) || (metric is IConsistencyMetric ac && ac.Descriptor.Name == name),
+            MetricKind.Alignment => true, // IAlignmentMetric (align_dinov2) or IConsistencyMetric (align_lr); checked by the consumer
             _ => throw new InvalidOperationException($"Metric '{name}' has an unsupported kind {kind}."),
         };
         if (!matches)
