@@ -42,6 +42,7 @@ public static class EncoderPreprocessor
 
         var rgb = image.Channels == 3 ? image : image.ToRgb();
         var shortest = Math.Min(rgb.Height, rgb.Width);
+        int h = rgb.Height, w = rgb.Width;
         if (manifest.ResizeShortestEdge > 0)
         {
             if (shortest < crop)
@@ -49,11 +50,7 @@ public static class EncoderPreprocessor
                 warnings?.Add($"image {rgb.Height}x{rgb.Width} is smaller than the encoder crop {crop}; upsampled (shortest edge {shortest} -> {manifest.ResizeShortestEdge}) before encoding");
             }
 
-            var (h, w) = ShortestEdgeSize(rgb.Height, rgb.Width, manifest.ResizeShortestEdge);
-            if (h != rgb.Height || w != rgb.Width)
-            {
-                rgb = PilBicubic.Resize(rgb, h, w);
-            }
+            (h, w) = ShortestEdgeSize(rgb.Height, rgb.Width, manifest.ResizeShortestEdge);
         }
         else if (shortest < crop)
         {
@@ -61,23 +58,117 @@ public static class EncoderPreprocessor
         }
 
         // Hugging Face center_crop: top = (H - crop) // 2, left = (W - crop) // 2.
-        var top = (rgb.Height - crop) / 2;
-        var left = (rgb.Width - crop) / 2;
-        for (var c = 0; c < 3; c++)
+        var top = (h - crop) / 2;
+        var left = (w - crop) / 2;
+        var horizontal = w != rgb.Width ? PilBicubic.Coefficients(rgb.Width, w) : default;
+        var vertical = h != rgb.Height ? PilBicubic.Coefficients(rgb.Height, h) : default;
+
+        // Only the cropped outputs are computed: the vertical windows of crop rows top..top+crop-1 need
+        // the horizontally resized input rows rowFirst..rowLast-1 at crop columns left..left+crop-1.
+        int rowFirst = top, rowLast = top + crop;
+        if (vertical.Start is not null)
         {
-            var plane = rgb.ReadPlane(c);
-            var mean = manifest.Mean[c];
-            var inv = 1.0 / manifest.Std[c];
-            var dst = destination.Slice(c * crop * crop, crop * crop);
-            for (var y = 0; y < crop; y++)
+            rowFirst = vertical.Start[top];
+            rowLast = 0;
+            for (var i = top; i < top + crop; i++)
             {
-                var row = plane.Slice(((top + y) * rgb.Width) + left, crop);
-                var outRow = dst.Slice(y * crop, crop);
-                for (var x = 0; x < crop; x++)
-                {
-                    outRow[x] = (float)((row[x] - mean) * inv);
-                }
+                rowFirst = Math.Min(rowFirst, vertical.Start[i]);
+                rowLast = Math.Max(rowLast, vertical.Start[i] + vertical.Count[i]);
             }
         }
+
+        var planes = new float[3][];
+        var source = rgb;
+        Parallel.For(0, 3, new ParallelOptions { MaxDegreeOfParallelism = 3 }, c =>
+        {
+            planes[c] = ResizeCropNormalise(source, c, horizontal, vertical, rowFirst, rowLast, top, left, crop, manifest.Mean[c], 1.0 / manifest.Std[c]);
+        });
+        for (var c = 0; c < 3; c++)
+        {
+            planes[c].CopyTo(destination.Slice(c * crop * crop, crop * crop));
+        }
+    }
+
+    /// <summary>
+    /// One channel: horizontal pass (Pillow order of summation) for the needed rows and the cropped
+    /// columns, vertical pass for the cropped rows, then (x − mean) / std. A missing pass (size unchanged)
+    /// reads the input directly, as Pillow skips it.
+    /// </summary>
+    private static float[] ResizeCropNormalise(
+        ImageTensor rgb, int channel,
+        (int[] Start, int[] Count, double[] Weights, int KernelSize) horizontal,
+        (int[] Start, int[] Count, double[] Weights, int KernelSize) vertical,
+        int rowFirst, int rowLast, int top, int left, int crop, double mean, double invStd)
+    {
+        var plane = rgb.ReadPlane(channel);
+        var width = rgb.Width;
+        var rows = rowLast - rowFirst;
+        var tmp = new double[rows * crop];
+        for (var r = 0; r < rows; r++)
+        {
+            var line = plane.Slice((rowFirst + r) * width, width);
+            var outRow = tmp.AsSpan(r * crop, crop);
+            if (horizontal.Start is null)
+            {
+                for (var j = 0; j < crop; j++)
+                {
+                    outRow[j] = line[left + j];
+                }
+
+                continue;
+            }
+
+            for (var j = 0; j < crop; j++)
+            {
+                var o = left + j;
+                var wt = horizontal.Weights.AsSpan(o * horizontal.KernelSize, horizontal.Count[o]);
+                var from = horizontal.Start[o];
+                var sum = 0.0;
+                for (var k = 0; k < wt.Length; k++)
+                {
+                    sum += line[from + k] * wt[k];
+                }
+
+                outRow[j] = sum;
+            }
+        }
+
+        var result = new float[crop * crop];
+        var acc = new double[crop];
+        for (var i = 0; i < crop; i++)
+        {
+            var dst = result.AsSpan(i * crop, crop);
+            if (vertical.Start is null)
+            {
+                var src = tmp.AsSpan((top + i - rowFirst) * crop, crop);
+                for (var j = 0; j < crop; j++)
+                {
+                    dst[j] = (float)((src[j] - mean) * invStd);
+                }
+
+                continue;
+            }
+
+            var o = top + i;
+            var wt = vertical.Weights.AsSpan(o * vertical.KernelSize, vertical.Count[o]);
+            var from = vertical.Start[o] - rowFirst;
+            Array.Clear(acc);
+            for (var k = 0; k < wt.Length; k++)
+            {
+                var src = tmp.AsSpan((from + k) * crop, crop);
+                var weight = wt[k];
+                for (var j = 0; j < crop; j++)
+                {
+                    acc[j] += src[j] * weight;
+                }
+            }
+
+            for (var j = 0; j < crop; j++)
+            {
+                dst[j] = (float)((acc[j] - mean) * invStd);
+            }
+        }
+
+        return result;
     }
 }
