@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using RestoreBench.Core.Imaging;
 
 namespace RestoreBench.Metrics.Alignment;
@@ -85,7 +87,8 @@ public static class EncoderPreprocessor
         });
         for (var c = 0; c < 3; c++)
         {
-            planes[c].CopyTo(destination.Slice(c * crop * crop, crop * crop));
+            planes[c].AsSpan(0, crop * crop).CopyTo(destination.Slice(c * crop * crop, crop * crop));
+            ArrayPool<float>.Shared.Return(planes[c]);
         }
     }
 
@@ -103,11 +106,12 @@ public static class EncoderPreprocessor
         var plane = rgb.ReadPlane(channel);
         var width = rgb.Width;
         var rows = rowLast - rowFirst;
-        var tmp = new double[rows * crop];
+        var tmpArray = ArrayPool<double>.Shared.Rent(rows * crop);
+        var tmp = tmpArray.AsSpan(0, rows * crop);
         for (var r = 0; r < rows; r++)
         {
             var line = plane.Slice((rowFirst + r) * width, width);
-            var outRow = tmp.AsSpan(r * crop, crop);
+            var outRow = tmp.Slice(r * crop, crop);
             if (horizontal.Start is null)
             {
                 for (var j = 0; j < crop; j++)
@@ -133,14 +137,15 @@ public static class EncoderPreprocessor
             }
         }
 
-        var result = new float[crop * crop];
-        var acc = new double[crop];
+        var result = ArrayPool<float>.Shared.Rent(crop * crop);
+        var accArray = ArrayPool<double>.Shared.Rent(crop);
+        var acc = accArray.AsSpan(0, crop);
         for (var i = 0; i < crop; i++)
         {
             var dst = result.AsSpan(i * crop, crop);
             if (vertical.Start is null)
             {
-                var src = tmp.AsSpan((top + i - rowFirst) * crop, crop);
+                var src = tmp.Slice((top + i - rowFirst) * crop, crop);
                 for (var j = 0; j < crop; j++)
                 {
                     dst[j] = (float)((src[j] - mean) * invStd);
@@ -152,15 +157,11 @@ public static class EncoderPreprocessor
             var o = top + i;
             var wt = vertical.Weights.AsSpan(o * vertical.KernelSize, vertical.Count[o]);
             var from = vertical.Start[o] - rowFirst;
-            Array.Clear(acc);
+            acc.Clear();
             for (var k = 0; k < wt.Length; k++)
             {
-                var src = tmp.AsSpan((from + k) * crop, crop);
-                var weight = wt[k];
-                for (var j = 0; j < crop; j++)
-                {
-                    acc[j] += src[j] * weight;
-                }
+                // acc[j] += src[j] * weight, element-wise (no reordering of the sum over k).
+                TensorPrimitives.MultiplyAdd(tmp.Slice((from + k) * crop, crop), wt[k], acc, acc);
             }
 
             for (var j = 0; j < crop; j++)
@@ -169,6 +170,8 @@ public static class EncoderPreprocessor
             }
         }
 
+        ArrayPool<double>.Shared.Return(tmpArray);
+        ArrayPool<double>.Shared.Return(accArray);
         return result;
     }
 }
