@@ -1,4 +1,5 @@
 using RestoreBench.Degradations.Pipeline;
+using RestoreBench.Metrics.Alignment;
 
 namespace RestoreBench.Metrics;
 
@@ -56,4 +57,10 @@ public sealed record MetricOptions
     /// Model-store names are resolved by the caller (the CLI), not here.
     /// </summary>
     public string? LpipsBackbone { get; init; }
+
+    /// <summary>
+    /// Encoder, mode and distance of the alignment metric <c>align_dinov2</c> (paper Eq. 13–15).
+    /// Null when no encoder was given (then <c>align_dinov2</c> cannot be created).
+    /// </summary>
+    public AlignmentOptions? Alignment { get; init; }
 }

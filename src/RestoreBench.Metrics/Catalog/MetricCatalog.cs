@@ -1,4 +1,5 @@
 using RestoreBench.Core.Text;
+using RestoreBench.Metrics.Alignment;
 using RestoreBench.Metrics.Consistency;
 using RestoreBench.Metrics.FullReference;
 using RestoreBench.Metrics.Learned;
@@ -60,6 +61,11 @@ public sealed class MetricCatalog
         // Perception (no reference): docs/metrics.md. NIQE's crop follows --crop-border.
         catalog.Register(Niqe.NiqeDescriptor, o => new Niqe(new NiqeOptions(CropBorder: o.CropBorder)));
         catalog.Register(Brisque.BrisqueDescriptor, _ => new Brisque());
+
+        // Alignment (paper Eq. 13-15): embedding distance with a user-supplied encoder, and the weight-free
+        // pixel-space form (the value of lr_psnr under the alignment name). docs/metrics.md, "Alignment".
+        catalog.Register(EmbeddingAlignment.Dinov2Descriptor, EmbeddingAlignment.Create);
+        catalog.Register(DegradationConsistency.AlignLrDescriptor, o => DegradationConsistency.Create(DegradationConsistency.AlignLrDescriptor, new Psnr(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
 
         // Learned metrics: the backbone is a user-supplied ONNX file (docs/metrics.md, LPIPS).
         catalog.Register(Lpips.LpipsDescriptor, o => o.LpipsBackbone is { Length: > 0 } backbone
@@ -134,7 +140,7 @@ public sealed class MetricCatalog
             MetricKind.FullReference => metric is IFullReferenceMetric fr && fr.Descriptor.Name == name,
             MetricKind.NoReference => metric is INoReferenceMetric nr && nr.Descriptor.Name == name,
             MetricKind.DegradationConsistency => metric is IConsistencyMetric c && c.Descriptor.Name == name,
-            MetricKind.Alignment => true,
+            MetricKind.Alignment => true, // IAlignmentMetric (align_dinov2) or IConsistencyMetric (align_lr); checked by the consumer
             _ => throw new InvalidOperationException($"Metric '{name}' has an unsupported kind {kind}."),
         };
         if (!matches)
