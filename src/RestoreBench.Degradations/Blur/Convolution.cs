@@ -1,3 +1,4 @@
+using System.Buffers;
 using RestoreBench.Core.Compute;
 using RestoreBench.Core.Imaging;
 
@@ -9,20 +10,43 @@ namespace RestoreBench.Degradations.Blur;
 /// </summary>
 public static class Convolution
 {
-    /// <summary>Filters with a separable kernel: horizontal pass with <paramref name="kx"/>, then vertical with <paramref name="ky"/>.</summary>
-    public static ImageTensor Separable(ImageTensor image, double[] kx, double[] ky, BorderMode border, int threads = 0)
+    /// <summary>
+    /// Filters with a separable kernel: horizontal pass with <paramref name="kx"/>, then vertical with
+    /// <paramref name="ky"/>. Output (y, x) = Σ_t ky[t]·H(y + t − ry, x) over taps in order, with
+    /// H(r, x) = Σ_s kx[s]·I(r, x + s − rx), r = length / 2, out-of-image indices mapped by
+    /// <paramref name="border"/> (zero samples skipped in the vertical sum); every sum starts at 0
+    /// and adds the products one by one (no fused multiply-add), so the SIMD and scalar paths and
+    /// every thread count give bit-identical results.
+    /// </summary>
+    /// <param name="image">Input, any value range.</param>
+    /// <param name="kx">Horizontal taps (non-empty).</param>
+    /// <param name="ky">Vertical taps (non-empty).</param>
+    /// <param name="border">How samples outside the image are defined.</param>
+    /// <param name="threads">Threads (≥ 0; 0 = all logical cores). Does not change the result.</param>
+    public static ImageTensor Separable(ImageTensor image, double[] kx, double[] ky, BorderMode border, int threads = 0) =>
+        Separable(image, kx, ky, border, threads, SimdPaths.Best);
+
+    /// <summary>
+    /// <see cref="Separable(ImageTensor, double[], double[], BorderMode, int)"/> with the inner loops
+    /// chosen explicitly. Rows are streamed in column tiles of <paramref name="tileWidth"/> outputs:
+    /// each band of output rows keeps the horizontally filtered tile rows it needs in a ring of
+    /// <c>ky.Length</c> rows, so no full-size intermediate plane is allocated and the ring stays in
+    /// cache. The tiling does not change any value.
+    /// </summary>
+    internal static ImageTensor Separable(ImageTensor image, double[] kx, double[] ky, BorderMode border, int threads, SimdPath path, int tileWidth = DefaultTileWidth)
     {
-        var result = new ImageTensor(image.Channels, image.Height, image.Width);
-        var options = Parallelism.Options(threads);
-        for (var c = 0; c < image.Channels; c++)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tileWidth);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kx);
+        ArgumentNullException.ThrowIfNull(ky);
+        if (kx.Length == 0 || ky.Length == 0)
         {
-            var temp = new double[image.PlaneSize];
-            Horizontal(image.ReadPlane(c).ToArray(), image.Height, image.Width, kx, border, temp, options);
-            var output = new double[image.PlaneSize];
-            Vertical(temp, image.Height, image.Width, ky, border, output, options);
-            output.CopyTo(result.Plane(c));
+            throw new ArgumentException("Separable kernels need at least one tap each.", kx.Length == 0 ? nameof(kx) : nameof(ky));
         }
 
+        var degree = RowBands.Resolve(threads);
+        var result = new ImageTensor(image.Channels, image.Height, image.Width);
+        RowBands.Run(image.Height, degree, (first, end) => SeparableBand(image, result, kx, ky, border, first, end, path, tileWidth));
         return result;
     }
 
@@ -73,55 +97,114 @@ public static class Convolution
         return result;
     }
 
-    private static void Horizontal(double[] src, int h, int w, double[] k, BorderMode border, double[] dst, ParallelOptions options)
+    /// <summary>Output columns per tile: the ring of filtered rows of one tile stays in the L1/L2 cache.</summary>
+    internal const int DefaultTileWidth = 256;
+
+    /// <summary>Output rows [first, end) of every channel, in column tiles.</summary>
+    private static void SeparableBand(ImageTensor image, ImageTensor result, double[] kx, double[] ky, BorderMode border, int first, int end, SimdPath path, int tileWidth)
     {
-        var r = k.Length / 2;
-        Parallel.For(0, h, options, () => new double[w + 2 * r], (y, _, padded) =>
+        int h = image.Height, w = image.Width;
+        int rx = kx.Length / 2, ry = ky.Length / 2;
+        var tile = Math.Min(w, tileWidth);
+
+        // Ring of horizontally filtered tile rows: source row r lives in slot r mod ringRows. With
+        // h > ky.Length the rows one output row needs lie within fewer than ky.Length consecutive
+        // source rows (a border reflects at most ry rows), so they never share a slot; otherwise
+        // every row has a slot of its own. Checked below anyway.
+        var ringRows = Math.Min(h, ky.Length);
+
+        // Per output row: its taps that hit the image (source row, ring slot, weight), in tap order.
+        var rows = end - first;
+        var tapCount = new int[rows];
+        var tapRow = new int[rows * ky.Length];
+        var tapSlot = new int[rows * ky.Length];
+        var tapWeight = new double[rows * ky.Length];
+        for (var y = first; y < end; y++)
         {
-            for (var i = 0; i < padded.Length; i++)
+            var n = 0;
+            var at = (y - first) * ky.Length;
+            for (var t = 0; t < ky.Length; t++)
             {
-                var sx = Borders.Map(i - r, w, border);
-                padded[i] = sx < 0 ? 0.0 : src[y * w + sx];
-            }
-
-            var row = dst.AsSpan(y * w, w);
-            for (var x = 0; x < w; x++)
-            {
-                var sum = 0.0;
-                for (var t = 0; t < k.Length; t++)
+                var sy = Borders.Map(y + t - ry, h, border);
+                if (sy >= 0)
                 {
-                    sum += k[t] * padded[x + t];
+                    tapRow[at + n] = sy;
+                    tapSlot[at + n] = sy % ringRows;
+                    tapWeight[at + n] = ky[t];
+                    n++;
                 }
-
-                row[x] = sum;
             }
 
-            return padded;
-        }, _ => { });
-    }
+            tapCount[y - first] = n;
+        }
 
-    private static void Vertical(double[] src, int h, int w, double[] k, BorderMode border, double[] dst, ParallelOptions options)
-    {
-        var r = k.Length / 2;
-        Parallel.For(0, h, options, y =>
+        var pool = ArrayPool<double>.Shared;
+        var ring = pool.Rent(ringRows * tile);
+        var window = pool.Rent(tile + kx.Length - 1);
+        var owner = new int[ringRows];
+        var offsets = new int[ky.Length];
+        try
         {
-            var row = dst.AsSpan(y * w, w);
-            row.Clear();
-            for (var t = 0; t < k.Length; t++)
+            for (var c = 0; c < image.Channels; c++)
             {
-                var sy = Borders.Map(y + t - r, h, border);
-                if (sy < 0)
+                for (var x0 = 0; x0 < w; x0 += tile)
                 {
-                    continue;
-                }
+                    var tw = Math.Min(tile, w - x0);
+                    owner.AsSpan().Fill(-1);
+                    for (var y = first; y < end; y++)
+                    {
+                        var at = (y - first) * ky.Length;
+                        var taps = tapCount[y - first];
+                        for (var i = 0; i < taps; i++)
+                        {
+                            var sy = tapRow[at + i];
+                            var slot = tapSlot[at + i];
+                            if (owner[slot] != sy)
+                            {
+                                // Outputs x0 … x0 + tw − 1 read source columns x0 − rx … x0 + tw − rx + kx.Length − 2.
+                                var row = image.ReadPlane(c).Slice(sy * w, w);
+                                var from = x0 - rx;
+                                var length = tw + kx.Length - 1;
+                                ReadOnlySpan<double> input;
+                                if (from >= 0 && from + length <= w)
+                                {
+                                    input = row.Slice(from, length);
+                                }
+                                else
+                                {
+                                    for (var j = 0; j < length; j++)
+                                    {
+                                        var sx = Borders.Map(from + j, w, border);
+                                        window[j] = sx < 0 ? 0.0 : row[sx];
+                                    }
 
-                var weight = k[t];
-                var source = src.AsSpan(sy * w, w);
-                for (var x = 0; x < w; x++)
-                {
-                    row[x] += weight * source[x];
+                                    input = window.AsSpan(0, length);
+                                }
+
+                                RowKernels.Correlate(input, kx, ring.AsSpan(slot * tile, tw), path);
+                                owner[slot] = sy;
+                            }
+
+                            offsets[i] = slot * tile;
+                        }
+
+                        for (var i = 0; i < taps; i++)
+                        {
+                            if (owner[tapSlot[at + i]] != tapRow[at + i])
+                            {
+                                throw new InvalidOperationException($"Separable filter ring overwrote source row {tapRow[at + i]} needed by output row {y}.");
+                            }
+                        }
+
+                        RowKernels.WeightedRows(ring.AsSpan(0, ringRows * tile), offsets.AsSpan(0, taps), tapWeight.AsSpan(at, taps), result.Plane(c).Slice(y * w + x0, tw), path);
+                    }
                 }
             }
-        });
+        }
+        finally
+        {
+            pool.Return(window);
+            pool.Return(ring);
+        }
     }
 }

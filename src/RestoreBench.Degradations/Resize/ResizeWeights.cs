@@ -12,6 +12,36 @@ internal sealed class ResizeWeights
         Taps = taps;
         Indices = indices;
         Weights = weights;
+
+        // The non-zero taps of every output, in tap order (the arithmetic skips zero weights).
+        Starts = new int[outputLength + 1];
+        var count = 0;
+        foreach (var w in weights)
+        {
+            if (w != 0.0)
+            {
+                count++;
+            }
+        }
+
+        NonZeroIndices = new int[count];
+        NonZeroWeights = new double[count];
+        var j = 0;
+        for (var i = 0; i < outputLength; i++)
+        {
+            Starts[i] = j;
+            for (var t = 0; t < taps; t++)
+            {
+                if (weights[i * taps + t] != 0.0)
+                {
+                    NonZeroIndices[j] = indices[i * taps + t];
+                    NonZeroWeights[j] = weights[i * taps + t];
+                    j++;
+                }
+            }
+        }
+
+        Starts[outputLength] = j;
     }
 
     /// <summary>Number of output samples.</summary>
@@ -25,6 +55,15 @@ internal sealed class ResizeWeights
 
     /// <summary>Weights, [OutputLength, Taps], row-major; each row sums to 1.</summary>
     public double[] Weights { get; }
+
+    /// <summary>Output i uses entries Starts[i] … Starts[i + 1] − 1 of <see cref="NonZeroIndices"/> and <see cref="NonZeroWeights"/>.</summary>
+    public int[] Starts { get; }
+
+    /// <summary>Input indices of the non-zero weights, output by output, in tap order.</summary>
+    public int[] NonZeroIndices { get; }
+
+    /// <summary>The non-zero weights, aligned with <see cref="NonZeroIndices"/>.</summary>
+    public double[] NonZeroWeights { get; }
 
     /// <summary>
     /// Builds the table for resizing <paramref name="inputLength"/> samples to
