@@ -12,6 +12,8 @@ var root = new RootCommand("""
     DegradeCommand.Create(),
     EvalCommand.Create(),
     MetricsCommand.Create(),
+    RestoreCommand.Create(),
+    ModelsCommand.Create(),
 };
 
 var parse = root.Parse(args);

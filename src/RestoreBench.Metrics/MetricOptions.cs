@@ -1,4 +1,5 @@
 using RestoreBench.Degradations.Pipeline;
+using RestoreBench.Metrics.Alignment;
 
 namespace RestoreBench.Metrics;
 
@@ -49,4 +50,17 @@ public sealed record MetricOptions
     /// (lr_psnr, lr_ssim) re-apply its blur and resampling stages. Null when not known.
     /// </summary>
     public DegradationSpec? Degradation { get; init; }
+
+    /// <summary>
+    /// The LPIPS feature backbone: path of an ONNX file meeting the contract of
+    /// <see cref="Learned.Lpips"/>. Null when not given; the <c>lpips</c> metric then cannot be created.
+    /// Model-store names are resolved by the caller (the CLI), not here.
+    /// </summary>
+    public string? LpipsBackbone { get; init; }
+
+    /// <summary>
+    /// Encoder, mode and distance of the alignment metric <c>align_dinov2</c> (paper Eq. 13–15).
+    /// Null when no encoder was given (then <c>align_dinov2</c> cannot be created).
+    /// </summary>
+    public AlignmentOptions? Alignment { get; init; }
 }

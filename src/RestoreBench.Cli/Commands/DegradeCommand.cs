@@ -20,7 +20,7 @@ internal static class DegradeCommand
           restorebench degrade gt/ out/blind --sampler realesrgan --alpha 4 --seed 1
 
         Stages (Eq. 1 order): blur(sigma=S | sigma_x=A,sigma_y=B,theta=T [,ksize=K,border=symmetric])
-          down(scale=F [,kernel=bicubic|bilinear|nearest|lanczos3,antialias=true])
+          down(scale=F [,kernel=bicubic|bilinear|nearest|lanczos3,antialias=true])  fit(scale=F: to 1/F of the input size)
           noise(sigma=S on 0-255 [,gray=true])  poisson(scale=S [,gray=true])  jpeg(quality=Q)
         """;
 

@@ -24,7 +24,7 @@ internal static class DemoCommand
         ("Blur20", "blur(sigma=20)"),
     ];
 
-    private static readonly string[] Metrics = ["psnr_y", "ssim_y", "ms_ssim", "lr_psnr"];
+    private static readonly string[] Metrics = ["psnr_y", "ssim_y", "ms_ssim", "niqe", "brisque", "lr_psnr"];
 
     public static Command Create()
     {

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using RestoreBench.Core.Imaging;
 using RestoreBench.Metrics;
+using RestoreBench.Metrics.Alignment;
 using RestoreBench.Metrics.Catalog;
 using RestoreBench.Metrics.Evaluation;
+using RestoreBench.Onnx.Zoo;
 
 namespace RestoreBench.Cli.Commands;
 
@@ -15,6 +17,8 @@ internal static class EvalCommand
           restorebench eval --restored out/model --gt data/gt --metrics psnr_y,ssim_y --crop-border 4 --json scores.json
           restorebench eval --restored out/model --metrics niqe,brisque
           restorebench eval --restored out/model --gt data/gt --lq data/lq --spec "down(scale=4)" --metrics psnr,lr_psnr,lr_ssim --csv scores.csv
+          restorebench eval --restored out/model --gt data/gt --metrics psnr,lpips --lpips lpips-alex
+          restorebench eval --restored out/model --gt data/gt --lq data/lq --spec "down(scale=4)" --metrics align_dinov2,align_lr --encoder dinov2-small.onnx --align-mode auto
 
         Files are paired by stem (0801.png pairs with 0801.jpg). Run 'restorebench metrics' for the metric list.
         Exit codes: 0 every image scored, 1 some images failed (the others are still written), 2 usage error.
@@ -33,14 +37,21 @@ internal static class EvalCommand
         var threads = new Option<int>("--threads") { Description = "Threads per metric (0 = all cores). Results do not depend on it.", DefaultValueFactory = _ => 0 };
         var distortion = new Option<string>("--pd-distortion") { Description = "Distortion metric of the perception-distortion summary.", DefaultValueFactory = _ => "ssim_y" };
         var perception = new Option<string>("--pd-perception") { Description = "Perception metric of the perception-distortion summary.", DefaultValueFactory = _ => "niqe" };
+        var lpips = new Option<string?>("--lpips") { Description = "LPIPS backbone: a name imported with 'models import-onnx --kind lpips-backbone', or FILE.onnx (metric lpips)." };
+        var encoder = new Option<string?>("--encoder") { Description = "align_dinov2: encoder ONNX file (see tools/export/dinov2_to_onnx.py) or the name of an imported model." };
+        var alignMode = new Option<string>("--align-mode") { Description = "align_dinov2: gt (Eq. 14, vs ground truth), lq (Eq. 15, D(restored) vs --lq; needs --spec) or auto (per image: gt when gamma >= --align-threshold, else lq).", DefaultValueFactory = _ => "gt" };
+        var alignThreshold = new Option<double>("--align-threshold") { Description = "align_dinov2 --align-mode auto: retention rate gamma (Eq. 12) at or above which the ground truth is used.", DefaultValueFactory = _ => AlignmentOptions.DefaultThreshold };
+        var alignEmbedding = new Option<string>("--align-embedding") { Description = "align_dinov2: cls (class token) or patch_mean (mean of patch tokens).", DefaultValueFactory = _ => "cls" };
+        var alignDistance = new Option<string>("--align-distance") { Description = "align_dinov2: cosine (1 - cos) or l2, between L2-normalised embeddings.", DefaultValueFactory = _ => "cosine" };
         var maxPixels = CommonOptions.MaxPixels();
         var command = new Command("eval", "Score restored images with distortion, perception and consistency metrics." + Examples)
         {
-            restored, gt, lq, spec, metrics, crop, json, csv, threads, distortion, perception, maxPixels,
+            restored, gt, lq, spec, metrics, crop, json, csv, threads, distortion, perception, lpips, encoder, alignMode, alignThreshold, alignEmbedding, alignDistance, maxPixels,
         };
         command.SetAction((ParseResult r, CancellationToken ct) => CliRun.Guard(() =>
         {
             var degradation = r.GetValue(spec) is { } text ? DegradeCommand.ParseSpec(text) : null;
+            var lpipsBackbone = r.GetValue(lpips) is { } backbone ? LearnedModelResolver.Resolve("--lpips", backbone, ModelKinds.LpipsBackbone) : null;
             var request = new EvaluationRequest
             {
                 RestoredFolder = r.GetRequiredValue(restored),
@@ -53,6 +64,17 @@ internal static class EvalCommand
                     CropBorder = r.GetValue(crop),
                     DegreeOfParallelism = r.GetValue(threads) == 0 ? Environment.ProcessorCount : r.GetValue(threads),
                     Degradation = degradation,
+                    LpipsBackbone = lpipsBackbone,
+                    Alignment = r.GetValue(encoder) is { } enc
+                        ? new AlignmentOptions
+                        {
+                            EncoderPath = EncoderResolver.Resolve(enc),
+                            Mode = AlignmentOptions.ParseMode(r.GetRequiredValue(alignMode)),
+                            Threshold = r.GetValue(alignThreshold),
+                            Pooling = AlignmentOptions.ParsePooling(r.GetRequiredValue(alignEmbedding)),
+                            Distance = AlignmentOptions.ParseDistance(r.GetRequiredValue(alignDistance)),
+                        }
+                        : null,
                 }),
                 MaxPixels = r.GetValue(maxPixels),
                 DistortionMetric = r.GetRequiredValue(distortion),

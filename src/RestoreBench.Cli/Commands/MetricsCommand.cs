@@ -19,7 +19,8 @@ internal static class MetricsCommand
             {
                 var d = MetricCatalog.Default.Describe(name);
                 var arrow = d.Direction == MetricDirection.HigherIsBetter ? "higher is better" : "lower is better";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"{name,-10} {d.Kind,-22} {arrow,-17} {d.RangeText,-14} {d.Reference}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{name,-12} {d.Kind,-22} {arrow,-17} {d.RangeText}");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"{"",-12} matches: {d.Reference}");
             }
 
             Console.Write(sb.ToString());

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RestoreBench.Core.Imaging;
 using RestoreBench.Core.Randomness;
+using RestoreBench.Core.Text;
 
 namespace RestoreBench.Degradations.Pipeline;
 
@@ -14,7 +15,7 @@ namespace RestoreBench.Degradations.Pipeline;
 /// </summary>
 public sealed class DegradationSpec : IEquatable<DegradationSpec>
 {
-    private static readonly string[] KnownOps = ["blur", "down", "noise", "poisson", "jpeg"];
+    private static readonly string[] KnownOps = ["blur", "down", "fit", "noise", "poisson", "jpeg"];
     private readonly string _text;
 
     /// <summary>Creates a spec from stages (at least one).</summary>
@@ -32,7 +33,10 @@ public sealed class DegradationSpec : IEquatable<DegradationSpec>
     /// <summary>The stages in application order.</summary>
     public IReadOnlyList<DegradationStage> Stages { get; }
 
-    /// <summary>α of Eq. 1 and Eq. 12: the total downsampling factor (product of the resampling factors).</summary>
+    /// <summary>
+    /// α of Eq. 1 and Eq. 12: the total downsampling factor, the product of the resampling factors
+    /// (a <c>fit</c> stage resets it to its own scale, which is relative to the pipeline input).
+    /// </summary>
     public double Alpha
     {
         get
@@ -40,7 +44,7 @@ public sealed class DegradationSpec : IEquatable<DegradationSpec>
             var alpha = 1.0;
             foreach (var stage in Stages)
             {
-                alpha *= stage.DownscaleFactor;
+                alpha = stage is FitStage fit ? fit.Factor : alpha * stage.DownscaleFactor;
             }
 
             return alpha;
@@ -76,7 +80,7 @@ public sealed class DegradationSpec : IEquatable<DegradationSpec>
         for (var i = 0; i < Stages.Count; i++)
         {
             var stage = Stages[i];
-            current = stage.Apply(current, SeededRandom.Derive(seed, imageId, $"degrade/{i}/{stage.Op}"));
+            current = stage.Apply(current, SeededRandom.Derive(seed, imageId, $"degrade/{i}/{stage.Op}"), image.Height, image.Width);
         }
 
         return current;
@@ -253,23 +257,11 @@ public sealed class DegradationSpec : IEquatable<DegradationSpec>
         {
             "blur" => GaussianBlurStage.Create(p),
             "down" => DownsampleStage.Create(p),
+            "fit" => FitStage.Create(p),
             "noise" => GaussianNoiseStage.Create(p),
             "poisson" => PoissonNoiseStage.Create(p),
             "jpeg" => JpegStage.Create(p),
-            _ => throw new FormatException($"unknown degradation '{op}'{Suggest(op)} (accepted: {string.Join(", ", KnownOps)})"),
+            _ => throw new FormatException($"unknown degradation '{op}'{NameSuggestion.Hint(op, KnownOps)} (accepted: {string.Join(", ", KnownOps)})"),
         };
-    }
-
-    private static string Suggest(string op)
-    {
-        foreach (var known in KnownOps)
-        {
-            if (known.StartsWith(op, StringComparison.OrdinalIgnoreCase) || op.StartsWith(known, StringComparison.OrdinalIgnoreCase))
-            {
-                return $"; did you mean '{known}'?";
-            }
-        }
-
-        return "";
     }
 }

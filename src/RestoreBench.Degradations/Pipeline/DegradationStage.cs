@@ -28,6 +28,13 @@ public abstract record DegradationStage
     /// <summary>Applies the stage; <paramref name="random"/> is used only by random stages.</summary>
     public abstract ImageTensor Apply(ImageTensor image, SeededRandom random);
 
+    /// <summary>
+    /// Applies the stage inside a pipeline whose input was <paramref name="sourceHeight"/> x
+    /// <paramref name="sourceWidth"/>; only stages that size their output from the pipeline input
+    /// (<see cref="FitStage"/>) use the size.
+    /// </summary>
+    public virtual ImageTensor Apply(ImageTensor image, SeededRandom random, int sourceHeight, int sourceWidth) => Apply(image, random);
+
     /// <summary>The compact form, e.g. <c>blur(sigma=1)</c>.</summary>
     public sealed override string ToString()
     {

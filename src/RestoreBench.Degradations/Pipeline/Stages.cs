@@ -154,6 +154,46 @@ public sealed record DownsampleStage(double Factor, ResizeKernel Kernel = Resize
 }
 
 /// <summary>
+/// Resampling to exactly 1/factor of the pipeline input: output ceil(H₀/factor) x ceil(W₀/factor),
+/// whatever resampling came before (Real-ESRGAN's final resize). MATLAB <c>imresize</c> to that size,
+/// bicubic with antialiasing by default. Spec: <c>fit(scale=F)</c>, optional <c>kernel=...</c>.
+/// </summary>
+public sealed record FitStage(double Factor, ResizeKernel Kernel = ResizeKernel.Bicubic) : DegradationStage
+{
+    /// <inheritdoc/>
+    public override string Op => "fit";
+
+    /// <inheritdoc/>
+    public override bool IsLinearOperator => true;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, string>> Parameters =>
+        Kernel == ResizeKernel.Bicubic
+            ? [new("scale", StageParameters.Format(Factor))]
+            : [new("scale", StageParameters.Format(Factor)), new("kernel", ResizeKernels.Name(Kernel))];
+
+    /// <summary>Outside a pipeline the image itself is the pipeline input.</summary>
+    public override ImageTensor Apply(ImageTensor image, SeededRandom random) => Apply(image, random, image.Height, image.Width);
+
+    /// <inheritdoc/>
+    public override ImageTensor Apply(ImageTensor image, SeededRandom random, int sourceHeight, int sourceWidth) =>
+        Resizer.ResizeTo(image, Resizer.OutputLength(sourceHeight, 1.0 / Factor), Resizer.OutputLength(sourceWidth, 1.0 / Factor), Kernel);
+
+    internal static FitStage Create(StageParameters p)
+    {
+        var factor = p.RequireDouble("scale");
+        var kernel = p.Text("kernel") is { } k ? ResizeKernels.Parse(k) : ResizeKernel.Bicubic;
+        p.RejectUnknown("scale", "kernel");
+        if (factor <= 0)
+        {
+            throw new FormatException($"fit: scale must be positive, got {StageParameters.Format(factor)}");
+        }
+
+        return new FitStage(factor, kernel);
+    }
+}
+
+/// <summary>
 /// Additive white Gaussian noise β·N: σ on the 0–255 scale, independent per channel, or one draw
 /// shared by all channels (<c>gray=true</c>); the result is clipped to [0, 1].
 /// Spec: <c>noise(sigma=S)</c>, optional <c>gray=true</c>.
@@ -170,36 +210,8 @@ public sealed record GaussianNoiseStage(double Sigma, bool Gray = false) : Degra
     /// <inheritdoc/>
     public override ImageTensor Apply(ImageTensor image, SeededRandom random)
     {
-        var result = image.Clone();
         var s = Sigma / 255.0;
-        var n = image.PlaneSize;
-        if (Gray)
-        {
-            var noise = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                noise[i] = s * random.NextGaussian();
-            }
-
-            for (var c = 0; c < image.Channels; c++)
-            {
-                var plane = result.Plane(c);
-                for (var i = 0; i < n; i++)
-                {
-                    plane[i] += noise[i];
-                }
-            }
-        }
-        else
-        {
-            var data = result.Data;
-            for (var i = 0; i < data.Length; i++)
-            {
-                data[i] += s * random.NextGaussian();
-            }
-        }
-
-        return result.ClampInPlace();
+        return AdditiveNoise.Add(image, Gray, random, (_, r) => s * r.NextGaussian());
     }
 
     internal static GaussianNoiseStage Create(StageParameters p)
@@ -231,46 +243,12 @@ public sealed record PoissonNoiseStage(double Scale, bool Gray = false) : Degrad
         Gray ? [new("scale", StageParameters.Format(Scale)), new("gray", "true")] : [new("scale", StageParameters.Format(Scale))];
 
     /// <inheritdoc/>
-    public override ImageTensor Apply(ImageTensor image, SeededRandom random)
-    {
-        var result = image.Clone();
-        var n = image.PlaneSize;
-        if (Gray)
+    public override ImageTensor Apply(ImageTensor image, SeededRandom random) =>
+        AdditiveNoise.Add(image, Gray, random, (x, r) =>
         {
-            var noise = new double[n];
-            for (var i = 0; i < n; i++)
-            {
-                var mean = 0.0;
-                for (var c = 0; c < image.Channels; c++)
-                {
-                    mean += image.ReadPlane(c)[i];
-                }
-
-                mean /= image.Channels;
-                noise[i] = Scale * (PoissonSampler.Next(random, 255.0 * mean) / 255.0 - mean);
-            }
-
-            for (var c = 0; c < image.Channels; c++)
-            {
-                var plane = result.Plane(c);
-                for (var i = 0; i < n; i++)
-                {
-                    plane[i] += noise[i];
-                }
-            }
-        }
-        else
-        {
-            var data = result.Data;
-            for (var i = 0; i < data.Length; i++)
-            {
-                var x = Math.Clamp(data[i], 0, 1);
-                data[i] += Scale * (PoissonSampler.Next(random, 255.0 * x) / 255.0 - x);
-            }
-        }
-
-        return result.ClampInPlace();
-    }
+            var clipped = Math.Clamp(x, 0, 1);
+            return Scale * (PoissonSampler.Next(r, 255.0 * clipped) / 255.0 - clipped);
+        });
 
     internal static PoissonNoiseStage Create(StageParameters p)
     {

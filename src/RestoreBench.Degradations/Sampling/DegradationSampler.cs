@@ -66,7 +66,8 @@ public sealed class DegradationSampler
     /// (anisotropic with p = 0.5), Gaussian noise σ ∈ [1, 30] or Poisson scale ∈ [0.05, 3] (p = 0.5 each),
     /// gray noise p = 0.4, JPEG quality ∈ [30, 95]; second pass: blur p = 0.8, σ ∈ [0.2, 1.5], noise
     /// σ ∈ [1, 25] / Poisson ∈ [0.05, 2.5], JPEG ∈ [30, 95]. Unlike Real-ESRGAN (random resize up or
-    /// down, then a final resize to 1/α), the factor is split as d₁ ~ U[1, √α], d₂ = α / d₁ so that α is exact.
+    /// down), the first pass downsamples by d₁ ~ U[1, √α] and the second pass resizes to exactly 1/α of
+    /// the input (<c>fit(scale=α)</c>, Real-ESRGAN's final resize), so α and the output size are exact.
     /// </summary>
     public static DegradationSampler RealEsrgan(double alpha = 4) => new("realesrgan", alpha,
     [
@@ -109,7 +110,11 @@ public sealed class DegradationSampler
                 }
             }
 
-            if (factors[p] != 1.0)
+            if (p == _passes.Count - 1 && _passes.Count > 1)
+            {
+                stages.Add(new FitStage(Alpha));
+            }
+            else if (factors[p] != 1.0)
             {
                 stages.Add(new DownsampleStage(factors[p]));
             }
@@ -136,19 +141,20 @@ public sealed class DegradationSampler
         return new DegradationSpec(stages);
     }
 
+    /// <summary>Downsampling factor per pass; the last pass of a multi-pass model fits to 1/α instead.</summary>
     private double[] SplitAlpha(SeededRandom random)
     {
         var factors = new double[_passes.Count];
         factors.AsSpan().Fill(1.0);
-        if (_passes.Count == 1 || Alpha == 1.0)
+        if (_passes.Count == 1)
         {
-            factors[^1] = Alpha;
-            return factors;
+            factors[0] = Alpha;
+        }
+        else
+        {
+            factors[0] = Round3(random.NextDouble(1.0, Math.Sqrt(Alpha)));
         }
 
-        var first = Round3(random.NextDouble(1.0, Math.Sqrt(Alpha)));
-        factors[0] = first;
-        factors[^1] = Alpha / first;
         return factors;
     }
 

@@ -1,6 +1,9 @@
-using RestoreBench.Metrics.FullReference;
-
+using RestoreBench.Core.Text;
+using RestoreBench.Metrics.Alignment;
 using RestoreBench.Metrics.Consistency;
+using RestoreBench.Metrics.FullReference;
+using RestoreBench.Metrics.Learned;
+using RestoreBench.Metrics.NoReference;
 
 namespace RestoreBench.Metrics.Catalog;
 
@@ -55,7 +58,19 @@ public sealed class MetricCatalog
         catalog.Register(DegradationConsistency.PsnrDescriptor, o => DegradationConsistency.Create(DegradationConsistency.PsnrDescriptor, new Psnr(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
         catalog.Register(DegradationConsistency.SsimDescriptor, o => DegradationConsistency.Create(DegradationConsistency.SsimDescriptor, new Ssim(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
 
-        // Perception (no reference) and learned metrics are registered here as they are added.
+        // Perception (no reference): docs/metrics.md. NIQE's crop follows --crop-border.
+        catalog.Register(Niqe.NiqeDescriptor, o => new Niqe(new NiqeOptions(CropBorder: o.CropBorder)));
+        catalog.Register(Brisque.BrisqueDescriptor, _ => new Brisque());
+
+        // Alignment (paper Eq. 13-15): embedding distance with a user-supplied encoder, and the weight-free
+        // pixel-space form (the value of lr_psnr under the alignment name). docs/metrics.md, "Alignment".
+        catalog.Register(EmbeddingAlignment.Dinov2Descriptor, EmbeddingAlignment.Create);
+        catalog.Register(DegradationConsistency.AlignLrDescriptor, o => DegradationConsistency.Create(DegradationConsistency.AlignLrDescriptor, new Psnr(MetricChannels.Rgb, 0, o.DegreeOfParallelism), o));
+
+        // Learned metrics: the backbone is a user-supplied ONNX file (docs/metrics.md, LPIPS).
+        catalog.Register(Lpips.LpipsDescriptor, o => o.LpipsBackbone is { Length: > 0 } backbone
+            ? Lpips.Load(backbone, o.CropBorder, o.DegreeOfParallelism)
+            : throw new ArgumentException("lpips needs --lpips NAME|FILE.onnx (an LPIPS backbone ONNX file; see docs/metrics.md)"));
         return catalog;
     }
 
@@ -125,7 +140,7 @@ public sealed class MetricCatalog
             MetricKind.FullReference => metric is IFullReferenceMetric fr && fr.Descriptor.Name == name,
             MetricKind.NoReference => metric is INoReferenceMetric nr && nr.Descriptor.Name == name,
             MetricKind.DegradationConsistency => metric is IConsistencyMetric c && c.Descriptor.Name == name,
-            MetricKind.Alignment => true,
+            MetricKind.Alignment => true, // IAlignmentMetric (align_dinov2) or IConsistencyMetric (align_lr); checked by the consumer
             _ => throw new InvalidOperationException($"Metric '{name}' has an unsupported kind {kind}."),
         };
         if (!matches)

@@ -28,6 +28,16 @@ public sealed class DegradationConsistency : IConsistencyMetric
         "SSIM (RGB, 11x11 Gaussian, valid) between D(restored) and the low-quality input; D = blur and resampling of --spec",
         "Degradation consistency: structural agreement of the re-degraded restoration with the input (pixel form of Eq. 15).");
 
+    /// <summary>
+    /// Descriptor of <c>align_lr</c>: the weight-free alignment, listed with the alignment metrics. Its value
+    /// is exactly <c>lr_psnr</c> (PSNR of D(restored) against the input, Eq. 15 with S = PSNR in pixel space).
+    /// </summary>
+    public static MetricDescriptor AlignLrDescriptor { get; } = new(
+        "align_lr", MetricKind.Alignment, MetricDirection.HigherIsBetter,
+        "[0, +inf) dB", 0.0, double.PositiveInfinity, "dB",
+        "Same value as lr_psnr: PSNR (RGB, peak 255) between D(restored) and the low-quality input; D = blur and resampling of --spec",
+        "Weight-free alignment (Eq. 15 in pixel space): agreement of the re-degraded restoration with the observed input.");
+
     /// <summary>Creates the metric from catalog options; the spec is required.</summary>
     /// <exception cref="ArgumentException">No degradation spec was given.</exception>
     public static DegradationConsistency Create(MetricDescriptor descriptor, IFullReferenceMetric inner, MetricOptions options) =>

@@ -48,6 +48,12 @@ public sealed class ImageEvaluation(string name)
 
     /// <summary>One-line warnings (conversions applied, alpha dropped, ...).</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// Facts about how a value was obtained, as text: for alignment metrics <c>NAME.mode</c> (gt = Eq. 14,
+    /// lq = Eq. 15) and, in mode auto, <c>NAME.gamma</c> and <c>NAME.gamma_source</c>.
+    /// </summary>
+    public List<KeyValuePair<string, string>> Details { get; } = [];
 }
 
 /// <summary>Mean and population standard deviation of one metric over the images that have a finite value.</summary>

@@ -46,6 +46,17 @@ public static class EvaluationWriter
                 w.WriteEndObject();
                 WriteStrings(w, "errors", image.Errors);
                 WriteStrings(w, "warnings", image.Warnings);
+                if (image.Details.Count > 0)
+                {
+                    w.WriteStartObject("details");
+                    foreach (var (key, value) in image.Details)
+                    {
+                        w.WriteString(key, value);
+                    }
+
+                    w.WriteEndObject();
+                }
+
                 w.WriteEndObject();
             }
 

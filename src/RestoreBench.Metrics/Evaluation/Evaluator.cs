@@ -1,5 +1,9 @@
+using System.Globalization;
 using RestoreBench.Core.Imaging;
+using RestoreBench.Metrics.Alignment;
 using RestoreBench.Metrics.Catalog;
+using RestoreBench.Metrics.Retention;
+using RestoreBench.Onnx.Runtime;
 
 namespace RestoreBench.Metrics.Evaluation;
 
@@ -16,8 +20,25 @@ public sealed class Evaluator(MetricCatalog catalog)
     public EvaluationReport Run(EvaluationRequest request, IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var metrics = CreateMetrics(request);
-        var needsReference = metrics.Exists(m => m.Metric is IFullReferenceMetric);
-        var needsLowQuality = metrics.Exists(m => m.Metric is IConsistencyMetric);
+        try
+        {
+            return Run(request, metrics, progress, cancellationToken);
+        }
+        finally
+        {
+            // Learned and alignment metrics hold native ONNX Runtime sessions.
+            foreach (var m in metrics)
+            {
+                (m.Metric as IDisposable)?.Dispose();
+            }
+        }
+    }
+
+    private static EvaluationReport Run(EvaluationRequest request, List<ActiveMetric> metrics, IProgress<EvaluationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var needsReference = metrics.Exists(m => m.Metric is IFullReferenceMetric || (m.Metric is IAlignmentMetric a && a.NeedsReference));
+        var needsLowQuality = metrics.Exists(m => m.Metric is IConsistencyMetric || (m.Metric is IAlignmentMetric a && a.NeedsLowQuality));
+        var needsGamma = metrics.Exists(m => m.Metric is IAlignmentMetric a && a.NeedsGamma);
         var notes = new List<string>();
         var restored = ImageFolder.List(request.RestoredFolder);
         var reference = needsReference ? ImageFolder.List(request.ReferenceFolder!) : null;
@@ -54,16 +75,18 @@ public sealed class Evaluator(MetricCatalog catalog)
             }
         }
 
+        var gammas = needsGamma ? GammaTable.Load(request.LowQualityFolder!, notes) : null;
         var images = new List<ImageEvaluation>(stems.Count);
         for (var i = 0; i < stems.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var stem = stems[i];
-            images.Add(EvaluateImage(stem, restored.Images[stem], reference?.Images[stem], lowQuality?.Images[stem], metrics, request.MaxPixels));
+            images.Add(EvaluateImage(stem, restored.Images[stem], reference?.Images[stem], lowQuality?.Images[stem], metrics, request, gammas));
             progress?.Report(new EvaluationProgress(i + 1, stems.Count, stem));
         }
 
         var summary = Summarise(metrics, images, notes);
+        NoteAlignmentModes(metrics, images, notes);
         return new EvaluationReport
         {
             Settings = Settings(request, metrics),
@@ -90,6 +113,25 @@ public sealed class Evaluator(MetricCatalog catalog)
         }
 
         var list = new List<ActiveMetric>();
+        try
+        {
+            AddMetrics(request, list);
+        }
+        catch
+        {
+            foreach (var m in list)
+            {
+                (m.Metric as IDisposable)?.Dispose();
+            }
+
+            throw;
+        }
+
+        return list;
+    }
+
+    private void AddMetrics(EvaluationRequest request, List<ActiveMetric> list)
+    {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in request.Metrics)
         {
@@ -104,6 +146,7 @@ public sealed class Evaluator(MetricCatalog catalog)
                 IFullReferenceMetric f => (f.Descriptor, f.Settings),
                 INoReferenceMetric n => (n.Descriptor, n.Settings),
                 IConsistencyMetric c => (c.Descriptor, c.Settings),
+                IAlignmentMetric a => (a.Descriptor, a.Settings),
                 _ => throw new InvalidOperationException($"metric '{name}' has an unsupported type {metric.GetType().Name}"),
             };
             if (metric is IFullReferenceMetric && request.ReferenceFolder is null)
@@ -116,14 +159,21 @@ public sealed class Evaluator(MetricCatalog catalog)
                 throw new ArgumentException($"metric '{name}' re-degrades the restored image and needs --lq and --spec");
             }
 
+            if (metric is IAlignmentMetric am && ((am.NeedsReference && request.ReferenceFolder is null) || (am.NeedsLowQuality && request.LowQualityFolder is null)))
+            {
+                (metric as IDisposable)?.Dispose();
+                var mode = settings.TryGetValue("mode", out var m) ? m : "?";
+                var needs = am.NeedsReference && am.NeedsLowQuality ? "--gt, --lq and --spec" : am.NeedsReference ? "--gt" : "--lq and --spec";
+                throw new ArgumentException($"metric '{name}' in mode {mode} needs {needs}");
+            }
+
             list.Add(new ActiveMetric(name, metric, descriptor, settings));
         }
-
-        return list;
     }
 
-    private static ImageEvaluation EvaluateImage(string stem, string restoredPath, string? referencePath, string? lowQualityPath, List<ActiveMetric> metrics, long maxPixels)
+    private static ImageEvaluation EvaluateImage(string stem, string restoredPath, string? referencePath, string? lowQualityPath, List<ActiveMetric> metrics, EvaluationRequest request, GammaTable? gammas)
     {
+        var maxPixels = request.MaxPixels;
         var result = new ImageEvaluation(stem);
         LoadedImage restored, reference = null!, lowQuality = null!;
         try
@@ -173,26 +223,118 @@ public sealed class Evaluator(MetricCatalog catalog)
             }
         }
 
+        Gamma? gamma = null;
         foreach (var m in metrics)
         {
             try
             {
-                var value = m.Metric switch
+                double value;
+                switch (m.Metric)
                 {
-                    IFullReferenceMetric f => f.Compute(image, gt!),
-                    INoReferenceMetric n => n.Compute(image),
-                    IConsistencyMetric c => c.Compute(image, lq!),
-                    _ => throw new InvalidOperationException("unsupported metric type"),
-                };
+                    case IFullReferenceMetric f:
+                        value = f.Compute(image, gt!);
+                        break;
+                    case INoReferenceMetric n:
+                        value = n.Compute(image);
+                        break;
+                    case IConsistencyMetric c:
+                        value = c.Compute(image, lq!);
+                        break;
+                    case IAlignmentMetric a:
+                        if (a.NeedsGamma)
+                        {
+                            gamma ??= FindGamma(stem, gammas, gt, lq, request);
+                            result.Details.Add(new($"{m.Name}.gamma", gamma.Value.ToString("0.######", CultureInfo.InvariantCulture)));
+                            result.Details.Add(new($"{m.Name}.gamma_source", gamma.Source));
+                        }
+
+                        var r = a.Compute(new AlignmentInputs(image, gt, lq, gamma?.Value));
+                        value = r.Value;
+                        result.Details.Add(new($"{m.Name}.mode", AlignmentOptions.Name(r.Mode)));
+                        foreach (var w in r.Warnings)
+                        {
+                            warnings.Add($"{restoredPath}: {m.Name}: {w}");
+                        }
+
+                        break;
+                    default:
+                        throw new InvalidOperationException("unsupported metric type");
+                }
+
                 result.Scores.Add(new(m.Name, value));
             }
             catch (ArgumentException e)
             {
                 result.Errors.Add($"{restoredPath}: {m.Name}: {OneLine(e)}");
             }
+            catch (OnnxModelException e)
+            {
+                result.Errors.Add($"{restoredPath}: {m.Name}: {e.Message.ReplaceLineEndings(" ").Trim()}");
+            }
         }
 
         return result;
+    }
+
+    /// <summary>A sample's retention rate γ (Eq. 12) and where it came from.</summary>
+    private sealed record Gamma(double Value, string Source);
+
+    /// <summary>
+    /// γ of one sample for alignment mode auto: the value recorded by <c>restorebench degrade</c> in the
+    /// --lq folder's degradations.json when present; otherwise measured here with
+    /// <see cref="SsimLevelMeasure"/> (β = 1 − SSIM_Y(gt, up(lq))) and α = the spec's α, or the
+    /// width ratio gt/lq when no spec is given.
+    /// </summary>
+    private static Gamma FindGamma(string stem, GammaTable? table, ImageTensor? gt, ImageTensor? lq, EvaluationRequest request)
+    {
+        if (table is not null && table.Values.TryGetValue(stem, out var recorded))
+        {
+            return new Gamma(recorded, "degradations.json");
+        }
+
+        if (gt is null || lq is null)
+        {
+            throw new ArgumentException("mode auto needs the retention rate gamma: no entry in degradations.json of --lq, and --gt and --lq are needed to measure it");
+        }
+
+        var measure = new SsimLevelMeasure();
+        var alpha = request.Degradation?.Alpha ?? (double)gt.Width / lq.Width;
+        var rate = Degradations.Retention.RetentionRate.Measure(gt, lq, alpha, measure);
+        return new Gamma(rate.Gamma, "measured: " + measure.Name + ", alpha " + alpha.ToString("0.####", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Per alignment metric, how many images were scored with Eq. 14 (gt) and with Eq. 15 (lq).</summary>
+    private static void NoteAlignmentModes(List<ActiveMetric> metrics, List<ImageEvaluation> images, List<string> notes)
+    {
+        foreach (var m in metrics)
+        {
+            if (m.Metric is not IAlignmentMetric)
+            {
+                continue;
+            }
+
+            int gtCount = 0, lqCount = 0;
+            var key = m.Name + ".mode";
+            foreach (var image in images)
+            {
+                foreach (var (k, v) in image.Details)
+                {
+                    if (k == key)
+                    {
+                        if (v == "gt")
+                        {
+                            gtCount++;
+                        }
+                        else
+                        {
+                            lqCount++;
+                        }
+                    }
+                }
+            }
+
+            notes.Add($"{m.Name}: {gtCount} image(s) scored against the ground truth (Eq. 14), {lqCount} against the low-quality input (Eq. 15)");
+        }
     }
 
     /// <summary>Gray vs RGB: the gray one is converted to RGB. 8 vs 16 bit: both are on [0, 1] already.</summary>

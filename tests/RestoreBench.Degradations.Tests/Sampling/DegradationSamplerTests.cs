@@ -20,6 +20,8 @@ public class DegradationSamplerTests
         }
 
         Assert.True(seen.Count > 45);
+        var lq = sampler.Sample(7, "img0").Apply(Pipeline.DegradationSpecTests.Gradient(3, 70, 50), 7, "img0");
+        Assert.Equal((18, 13), (lq.Height, lq.Width));
         Assert.NotEqual(sampler.Sample(7, "img0"), sampler.Sample(8, "img0"));
     }
 

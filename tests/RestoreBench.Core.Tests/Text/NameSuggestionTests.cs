@@ -1,6 +1,6 @@
-using RestoreBench.Metrics.Catalog;
+using RestoreBench.Core.Text;
 
-namespace RestoreBench.Metrics.Tests.Catalog;
+namespace RestoreBench.Core.Tests.Text;
 
 public class NameSuggestionTests
 {

@@ -1,4 +1,4 @@
-namespace RestoreBench.Metrics.Catalog;
+namespace RestoreBench.Core.Text;
 
 /// <summary>"Did you mean" suggestions by Levenshtein edit distance.</summary>
 public static class NameSuggestion
@@ -35,7 +35,9 @@ public static class NameSuggestion
 
     /// <summary>
     /// The candidate closest to <paramref name="name"/> (case-insensitive), or null when none is within
-    /// max(2, length/2) edits. Ties go to the first candidate in <paramref name="candidates"/> order.
+    /// max(2, length/2) edits. A name of 3 or more letters that is an abbreviation (a subsequence) of
+    /// a candidate counts as 1 edit ("iter" for "iterations"). Ties go to the first candidate in
+    /// <paramref name="candidates"/> order.
     /// </summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
@@ -47,6 +49,11 @@ public static class NameSuggestion
         foreach (var candidate in candidates)
         {
             var d = Levenshtein(lowered, candidate.ToLowerInvariant());
+            if (name.Length >= 3 && IsSubsequence(lowered, candidate.ToLowerInvariant()))
+            {
+                d = Math.Min(d, 1);
+            }
+
             if (d < bestDistance)
             {
                 best = candidate;
@@ -55,5 +62,23 @@ public static class NameSuggestion
         }
 
         return best is not null && bestDistance <= Math.Max(2, name.Length / 2) ? best : null;
+    }
+
+    /// <summary>"; did you mean 'X'?" for the closest candidate, or an empty string.</summary>
+    public static string Hint(string name, IEnumerable<string> candidates) =>
+        Closest(name, candidates) is { } best ? $"; did you mean '{best}'?" : "";
+
+    private static bool IsSubsequence(string shorter, string longer)
+    {
+        var j = 0;
+        foreach (var ch in longer)
+        {
+            if (j < shorter.Length && shorter[j] == ch)
+            {
+                j++;
+            }
+        }
+
+        return j == shorter.Length;
     }
 }
