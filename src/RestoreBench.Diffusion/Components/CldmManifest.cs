@@ -271,7 +271,7 @@ public sealed record CldmManifest
         {
             Kind = SamplerSettings.ParseKind(p.Kind ?? "ddpm"),
             Steps = Positive(p.Steps ?? 50, "sampler.steps"),
-            Spacing = SamplerSettings.ParseSpacing(p.Spacing ?? "leading"),
+            Spacing = SamplerSettings.ParseSpacing(p.Spacing ?? "trailing"),
             StepsOffset = p.StepsOffset ?? 0,
             Prediction = denoiser?.Prediction ?? PredictionType.Epsilon,
             Eta = Finite(p.Eta ?? 0.0, "sampler.eta"),
