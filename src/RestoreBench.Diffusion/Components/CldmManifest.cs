@@ -1,4 +1,5 @@
 using System.Globalization;
+using RestoreBench.Onnx.Zoo;
 using RestoreBench.Diffusion.Schedulers;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -65,6 +66,33 @@ public sealed record VaeSpec
 
     /// <summary>Tiled decode, in latent pixels.</summary>
     public TileSpec DecodeTile { get; init; } = TileSpec.None;
+
+    /// <summary>
+    /// The VAE stored in the model cache under <paramref name="name"/> (e.g. <c>taef2</c> written by
+    /// <c>restorebench models import-taesd</c>): its encoder.onnx/decoder.onnx and latent convention.
+    /// </summary>
+    /// <exception cref="CldmManifestException">No such model, or it is not a VAE entry.</exception>
+    public static VaeSpec FromStore(string name, ModelStore? store = null)
+    {
+        store ??= new ModelStore();
+        var found = store.Find(name)
+            ?? throw new CldmManifestException($"VAE '{name}' is not in the model store {store.Root} (import one with 'restorebench models import-taesd DIR --variant {name}')");
+        if (!found.IsVae || found.Manifest.Vae is not { } vae)
+        {
+            throw new CldmManifestException($"model '{name}' in {store.Root} is a {found.Manifest.Kind} model, not a VAE");
+        }
+
+        return new VaeSpec
+        {
+            Encoder = found.EncoderPath,
+            Decoder = found.DecoderPath,
+            Range = (vae.ImageRange.Min, vae.ImageRange.Max),
+            LatentChannels = vae.LatentChannels,
+            Downscale = vae.Downscale,
+            ScalingFactor = vae.ScalingFactor,
+            ShiftFactor = vae.ShiftFactor,
+        };
+    }
 }
 
 /// <summary>The denoiser ε_θ (UNet with its control branch fused) and its input roles (paper Eq. 9).</summary>
@@ -191,9 +219,23 @@ public sealed record CldmManifest
         string Resolve(string? file, string key) => file is { Length: > 0 }
             ? Path.GetFullPath(Path.Combine(folder, file))
             : throw new FormatException($"'{key}' is required");
-        string? Optional(string? file) => file is { Length: > 0 } ? Path.GetFullPath(Path.Combine(folder, file)) : null;
 
         var v = dto.Vae ?? throw new FormatException("'vae' is required");
+        if (v.Store is { Length: > 0 } stored)
+        {
+            if (v.Encoder is not null || v.Decoder is not null)
+            {
+                throw new FormatException("vae: give either 'store' (a VAE in the model store) or 'encoder'/'decoder' files, not both");
+            }
+
+            var fromStore = VaeSpec.FromStore(stored);
+            return Finish(dto, path, fromStore with
+            {
+                EncodeTile = Tile(v.EncodeTile, "vae.encode_tile"),
+                DecodeTile = Tile(v.DecodeTile, "vae.decode_tile"),
+            });
+        }
+
         var range = (v.Range ?? "-1-1").Trim() switch
         {
             "-1-1" or "-1..1" => (-1.0, 1.0),
@@ -227,6 +269,17 @@ public sealed record CldmManifest
         {
             throw new FormatException($"vae.encode_tile size and overlap must be multiples of vae.downscale ({vae.Downscale})");
         }
+
+        return Finish(dto, path, vae);
+    }
+
+    private static CldmManifest Finish(ManifestDto dto, string path, VaeSpec vae)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        string Resolve(string? file, string key) => file is { Length: > 0 }
+            ? Path.GetFullPath(Path.Combine(folder, file))
+            : throw new FormatException($"'{key}' is required");
+        string? Optional(string? file) => file is { Length: > 0 } ? Path.GetFullPath(Path.Combine(folder, file)) : null;
 
         DenoiserSpec? denoiser = null;
         if (dto.Denoiser is { } d)
@@ -350,6 +403,7 @@ public sealed record CldmManifest
 
     private sealed class VaeDto
     {
+        public string? Store { get; set; }
         public string? Encoder { get; set; }
         public string? Decoder { get; set; }
         public string? Range { get; set; }

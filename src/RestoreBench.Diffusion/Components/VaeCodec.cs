@@ -95,8 +95,18 @@ public sealed class VaeCodec : IDisposable
         return x.ToImage(Spec.Range.Min, Spec.Range.Max);
     }
 
-    /// <summary>D(E(x)): the VAE round trip of paper Eq. 5 (Table 2's "-VAE" rows).</summary>
-    public ImageTensor RoundTrip(ImageTensor image) => Decode(Encode(image));
+    /// <summary>
+    /// D(E(x)): the VAE round trip of paper Eq. 5 (Table 2's "-VAE" rows) for any image size: RGB, the
+    /// bottom/right borders edge-padded to a multiple of the downscale factor, cropped back afterwards,
+    /// clamped to [0, 1].
+    /// </summary>
+    public ImageTensor RoundTrip(ImageTensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var x = image.ToRgb();
+        var y = Decode(Encode(Pipeline.CldmRestorer.PadTo(x, Spec.Downscale)));
+        return (y.Height == x.Height && y.Width == x.Width ? y : y.Crop(0, 0, x.Height, x.Width)).ClampInPlace();
+    }
 
     /// <summary>Disposes both graphs.</summary>
     public void Dispose()

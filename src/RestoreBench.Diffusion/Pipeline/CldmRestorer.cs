@@ -171,8 +171,8 @@ public sealed class CldmRestorer : IInProcessRestorer
         return cropped.ClampInPlace();
     }
 
-    /// <summary>Edge-replicates the bottom and right borders up to multiples of <paramref name="multiple"/>.</summary>
-    internal static ImageTensor PadTo(ImageTensor image, int multiple)
+    /// <summary>Edge-replicates the bottom and right borders up to multiples of <paramref name="multiple"/> (the image itself when already aligned).</summary>
+    public static ImageTensor PadTo(ImageTensor image, int multiple)
     {
         int h = (image.Height + multiple - 1) / multiple * multiple, w = (image.Width + multiple - 1) / multiple * multiple;
         if (h == image.Height && w == image.Width)
