@@ -139,6 +139,18 @@ public class CldmStepBenchmarks
     [Benchmark]
     public double StepTiled() => StepWith(_tiledSampler);
 
+    /// <summary>The DDPM step alone (posterior mean, 16384 Gaussian draws, noise added).</summary>
+    [Benchmark]
+    public double SchedulerOnly()
+    {
+        _scheduler.ReverseStep(10, _latent.Data, _latent.Data, _previous.Data, _x0.Data, _noise);
+        return _previous.Data[0];
+    }
+
+    /// <summary>The sampler's prediction alone (conversions and the run), no scheduler step.</summary>
+    [Benchmark]
+    public double PredictOnly() => _sampler.Predict(_latent, 500, _condition, 1.0).Data[0];
+
     private double StepWith(LatentDiffusionSampler sampler, double cfg = 1.0)
     {
         var output = sampler.Predict(_latent, _scheduler.Timesteps[10], _condition, cfg);

@@ -113,3 +113,36 @@ public sealed class SchedulerTests
         Assert.Equal(a, b);
     }
 }
+
+public sealed class GaussianNoiseTests
+{
+    [Fact]
+    public void Ziggurat_draws_have_the_standard_normal_moments_and_tails()
+    {
+        const int n = 1_000_000;
+        var x = new double[n];
+        new SeededGaussianNoise(new SeededRandom(77)).Fill(x);
+        double sum = 0, sq = 0, quart = 0;
+        int beyond1 = 0, beyond2 = 0, beyond3 = 0, beyond4 = 0;
+        foreach (var v in x)
+        {
+            sum += v;
+            sq += v * v;
+            quart += v * v * v * v;
+            var a = Math.Abs(v);
+            beyond1 += a > 1 ? 1 : 0;
+            beyond2 += a > 2 ? 1 : 0;
+            beyond3 += a > 3 ? 1 : 0;
+            beyond4 += a > 3.5 ? 1 : 0;
+        }
+
+        // 5-sigma bounds for n = 1e6 draws.
+        Assert.InRange(sum / n, -0.005, 0.005);
+        Assert.InRange(sq / n, 1 - 0.0071, 1 + 0.0071);
+        Assert.InRange(quart / n, 3 - 0.05, 3 + 0.05);
+        Assert.InRange(beyond1 / (double)n, 0.317311 - 0.0024, 0.317311 + 0.0024); // P(|Z| > 1)
+        Assert.InRange(beyond2 / (double)n, 0.045500 - 0.0011, 0.045500 + 0.0011);
+        Assert.InRange(beyond3 / (double)n, 0.002700 - 0.00026, 0.002700 + 0.00026);
+        Assert.InRange(beyond4 / (double)n, 0.000465 - 0.00011, 0.000465 + 0.00011); // exercises the tail beyond r = 3.44
+    }
+}
