@@ -30,6 +30,20 @@ public class CldmStepBenchmarks
     private LatentTensor _latent = null!, _condition = null!, _previous = null!, _x0 = null!;
     private SeededGaussianNoise _noise = null!;
     private string _folder = null!;
+    private OnnxModel _identityModel = null!;
+    private Denoiser _identity = null!;
+    private LatentDiffusionSampler _identitySampler = null!;
+    private NoiseScheduler _ddim = null!;
+
+    /// <summary>A near-free denoiser (z·1 + t·0): its step minus its run is the overhead alone.</summary>
+    public static byte[] IdentityGraph()
+    {
+        var b = new OnnxGraphBuilder("identity_denoiser");
+        var z = b.AddInput("z", TensorElementType.Float, 1, C, "h", "w");
+        var t = b.AddInput("t", TensorElementType.Float, 1);
+        b.AddOutput(b.Add(z, b.Mul(t, b.Constant(0f))), "eps");
+        return b.ToBytes();
+    }
 
     /// <summary>The random-weight denoiser graph (z [1,4,h,w], t [1], optional context [1]).</summary>
     public static byte[] Graph(bool withContext)
@@ -79,6 +93,10 @@ public class CldmStepBenchmarks
         _sampler = new LatentDiffusionSampler(_denoiser, schedule);
         _cfgSampler = new LatentDiffusionSampler(_cfgDenoiser, schedule);
         _tiledSampler = new LatentDiffusionSampler(_tiledDenoiser, schedule);
+        _identityModel = OnnxModel.Load(IdentityGraph(), "identity", settings);
+        _identity = new Denoiser(OnnxModel.Load(IdentityGraph(), "identity", settings), spec, C);
+        _identitySampler = new LatentDiffusionSampler(_identity, schedule);
+        _ddim = NoiseScheduler.Create(schedule, new SamplerSettings { Kind = SamplerKind.Ddim, Steps = 50 });
         _scheduler = NoiseScheduler.Create(schedule, new SamplerSettings { Kind = SamplerKind.Ddpm, Steps = 50 });
         _noise = new SeededGaussianNoise(new SeededRandom(3));
         _latent = new LatentTensor(C, H, W);
@@ -107,6 +125,8 @@ public class CldmStepBenchmarks
         _denoiser.Dispose();
         _cfgDenoiser.Dispose();
         _tiledDenoiser.Dispose();
+        _identity.Dispose();
+        _identityModel.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -150,6 +170,27 @@ public class CldmStepBenchmarks
     /// <summary>The sampler's prediction alone (conversions and the run), no scheduler step.</summary>
     [Benchmark]
     public double PredictOnly() => _sampler.Predict(_latent, 500, _condition, 1.0).Data[0];
+
+    /// <summary>Bare run of the near-free denoiser.</summary>
+    [Benchmark]
+    public int IdentityRun()
+    {
+        using var r = _identityModel.Run(["z", "t"], [_z, _t]);
+        return r.Count;
+    }
+
+    /// <summary>A DDPM step with the near-free denoiser: overhead + <see cref="IdentityRun"/>.</summary>
+    [Benchmark]
+    public double IdentityStepDdpm() => StepWith(_identitySampler);
+
+    /// <summary>A DDIM (η = 0) step with the near-free denoiser.</summary>
+    [Benchmark]
+    public double IdentityStepDdim()
+    {
+        var output = _identitySampler.Predict(_latent, _ddim.Timesteps[10], _condition, 1.0);
+        _ddim.ReverseStep(10, output.Data, _latent.Data, _previous.Data, _x0.Data, null);
+        return _previous.FirstNonFinite() + _previous.Data[0];
+    }
 
     private double StepWith(LatentDiffusionSampler sampler, double cfg = 1.0)
     {

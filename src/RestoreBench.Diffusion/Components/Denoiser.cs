@@ -21,6 +21,8 @@ public sealed class Denoiser : IDisposable
     private readonly long[]? _contextShape;
     private readonly float[]? _nullContext;
     private readonly long[]? _nullContextShape;
+    private float[] _latentBuffer = [];
+    private float[] _conditionBuffer = [];
 
     /// <summary>Wraps a loaded graph (owned) and checks the manifest's names against it.</summary>
     /// <param name="model">The graph.</param>
@@ -97,10 +99,10 @@ public sealed class Denoiser : IDisposable
     /// <summary>Learned parameters of the graph.</summary>
     public long ParameterCount => _model.ParameterCount;
 
-    /// <summary>Input names in the order <see cref="Predict"/> feeds them.</summary>
+    /// <summary>Input names in the order Predict feeds them.</summary>
     public IReadOnlyList<string> InputNames { get; }
 
-    /// <summary>One denoiser call on a latent (or a latent tile).</summary>
+    /// <summary>One denoiser call on a latent (or a latent tile); returns a new tensor.</summary>
     /// <param name="latent">z_t, C x h x w.</param>
     /// <param name="timestep">t in [0, T).</param>
     /// <param name="condition">c_f for the same tile (required when the graph has a condition input).</param>
@@ -109,16 +111,37 @@ public sealed class Denoiser : IDisposable
     public LatentTensor Predict(LatentTensor latent, int timestep, LatentTensor? condition, bool nullContext = false)
     {
         ArgumentNullException.ThrowIfNull(latent);
+        var result = new LatentTensor(latent.Channels, latent.Height, latent.Width);
+        Predict(latent, timestep, condition, nullContext, result);
+        return result;
+    }
+
+    /// <summary>
+    /// One denoiser call writing into <paramref name="destination"/> (same shape as the latent). Reuses
+    /// its float32 staging buffers between calls, so one instance serves one caller at a time.
+    /// </summary>
+    /// <exception cref="OnnxModelException">ONNX Runtime fails.</exception>
+    public void Predict(LatentTensor latent, int timestep, LatentTensor? condition, bool nullContext, LatentTensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.Data.Length != latent.Data.Length)
+        {
+            throw new ArgumentException($"destination {destination.ShapeText} does not match the latent {latent.ShapeText}", nameof(destination));
+        }
+
+        long[] shape = [1, latent.Channels, latent.Height, latent.Width];
         var values = new List<OrtValue>(InputNames.Count);
         try
         {
-            values.Add(OnnxIo.ToOrt(latent));
+            values.Add(OrtValue.CreateTensorValueFromMemory(Stage(latent, ref _latentBuffer), shape));
             values.Add(_timestep.ElementType == TensorElementType.Int64
                 ? OrtValue.CreateTensorValueFromMemory(new long[] { timestep }, _timestep.Rank == 0 ? [] : [1])
                 : OrtValue.CreateTensorValueFromMemory(new float[] { timestep }, _timestep.Rank == 0 ? [] : [1]));
             if (Spec.ConditionInput is not null)
             {
-                values.Add(OnnxIo.ToOrt(condition ?? throw new ArgumentNullException(nameof(condition), "the denoiser has a condition input")));
+                var c = condition ?? throw new ArgumentNullException(nameof(condition), "the denoiser has a condition input");
+                values.Add(OrtValue.CreateTensorValueFromMemory(Stage(c, ref _conditionBuffer), [1, c.Channels, c.Height, c.Width]));
             }
 
             if (Spec.ContextInput is not null)
@@ -139,13 +162,19 @@ public sealed class Denoiser : IDisposable
             }
 
             using var outputs = _model.Run(InputNames, values, [_output]);
-            var result = OnnxIo.FromOrt(outputs[0], $"denoiser {Path.GetFileName(Spec.Model)}");
-            if (result.Channels != latent.Channels || result.Height != latent.Height || result.Width != latent.Width)
+            var info = outputs[0].GetTensorTypeAndShape();
+            var outShape = info.Shape;
+            if (info.ElementDataType != TensorElementType.Float || outShape.Length != 4 || outShape[0] != 1 || outShape[1] != latent.Channels || outShape[2] != latent.Height || outShape[3] != latent.Width)
             {
-                throw new InvalidOperationException($"{Spec.Model}: a {latent.ShapeText} latent gave a {result.ShapeText} prediction");
+                throw new InvalidOperationException($"{Spec.Model}: a {latent.ShapeText} latent gave a {info.ElementDataType} [{string.Join(",", outShape)}] prediction, expected float32 [1,{latent.Channels},{latent.Height},{latent.Width}]");
             }
 
-            return result;
+            var span = outputs[0].GetTensorDataAsSpan<float>();
+            var dst = destination.Data;
+            for (var i = 0; i < dst.Length; i++)
+            {
+                dst[i] = span[i];
+            }
         }
         finally
         {
@@ -154,6 +183,22 @@ public sealed class Denoiser : IDisposable
                 v.Dispose();
             }
         }
+    }
+
+    private static float[] Stage(LatentTensor x, ref float[] buffer)
+    {
+        if (buffer.Length != x.Data.Length)
+        {
+            buffer = new float[x.Data.Length];
+        }
+
+        var src = x.Data;
+        for (var i = 0; i < src.Length; i++)
+        {
+            buffer[i] = (float)src[i];
+        }
+
+        return buffer;
     }
 
     /// <summary>Disposes the graph.</summary>

@@ -16,6 +16,8 @@ public sealed class DiffusionException(string message) : Exception(message);
 public sealed class LatentDiffusionSampler
 {
     private readonly Denoiser _denoiser;
+    private LatentTensor? _output;
+    private LatentTensor? _unconditional;
 
     /// <summary>Creates the sampler around a denoiser (not owned).</summary>
     public LatentDiffusionSampler(Denoiser denoiser, NoiseSchedule schedule)
@@ -129,13 +131,18 @@ public sealed class LatentDiffusionSampler
         return x0;
     }
 
-    /// <summary>The denoiser output for the whole latent: tiled with Gaussian blending when configured, CFG-combined when w ≠ 1.</summary>
+    /// <summary>
+    /// The denoiser output for the whole latent: tiled with Gaussian blending when configured,
+    /// CFG-combined when w ≠ 1. Untiled, the result is a buffer reused by the next call.
+    /// </summary>
     internal LatentTensor Predict(LatentTensor z, int t, LatentTensor condition, double guidanceScale)
     {
         var tile = _denoiser.Spec.Tile;
         if (!tile.IsTiled || (z.Height <= tile.Size && z.Width <= tile.Size))
         {
-            return PredictTile(z, t, condition, guidanceScale);
+            _output = Reuse(_output, z);
+            _unconditional = guidanceScale == 1.0 ? _unconditional : Reuse(_unconditional, z);
+            return PredictInto(z, t, condition, guidanceScale, _output, _unconditional);
         }
 
         // Tile z and c_f together: stack them channel-wise so that one crop serves both.
@@ -145,22 +152,32 @@ public sealed class LatentDiffusionSampler
         return GaussianTiling.Apply(stacked, tile, 1, 1, s => PredictTile(s.FirstChannels(z.Channels), t, Second(s, z.Channels), guidanceScale));
     }
 
-    private LatentTensor PredictTile(LatentTensor z, int t, LatentTensor condition, double w)
+    private LatentTensor PredictTile(LatentTensor z, int t, LatentTensor condition, double w) =>
+        PredictInto(z, t, condition, w, new LatentTensor(z.Channels, z.Height, z.Width), w == 1.0 ? null : new LatentTensor(z.Channels, z.Height, z.Width));
+
+    private LatentTensor PredictInto(LatentTensor z, int t, LatentTensor condition, double w, LatentTensor c, LatentTensor? u)
     {
-        var c = _denoiser.Predict(z, t, condition);
+        _denoiser.Predict(z, t, condition, false, c);
         if (w == 1.0)
         {
             return c;
         }
 
-        var u = _denoiser.Predict(z, t, condition, nullContext: true);
-        for (var i = 0; i < c.Data.Length; i++)
+        _denoiser.Predict(z, t, condition, true, u!);
+        var cd = c.Data;
+        var ud = u!.Data;
+        for (var i = 0; i < cd.Length; i++)
         {
-            c.Data[i] = u.Data[i] + w * (c.Data[i] - u.Data[i]);
+            cd[i] = ud[i] + w * (cd[i] - ud[i]);
         }
 
         return c;
     }
+
+    private static LatentTensor Reuse(LatentTensor? buffer, LatentTensor like) =>
+        buffer is not null && buffer.Channels == like.Channels && buffer.Height == like.Height && buffer.Width == like.Width
+            ? buffer
+            : new LatentTensor(like.Channels, like.Height, like.Width);
 
     private static LatentTensor Second(LatentTensor stacked, int channels)
     {

@@ -162,7 +162,7 @@ public sealed class CldmPipelineTests : IDisposable
         var z = new LatentTensor(12, 4, 4);
         new SeededGaussianNoise(new SeededRandom(1)).Fill(z.Data);
         var c = new LatentTensor(12, 4, 4);
-        var plain = sampler.Predict(z, 500, c, 1.0);
+        var plain = sampler.Predict(z, 500, c, 1.0).Clone(); // the untiled result is a reused buffer
         var guided = sampler.Predict(z, 500, c, 3.0);
         for (var i = 0; i < z.Data.Length; i++)
         {
