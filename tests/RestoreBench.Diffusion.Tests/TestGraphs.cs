@@ -18,6 +18,17 @@ internal static class TestGraphs
         return b.ToBytes();
     }
 
+    /// <summary>Moments [1, 24, h/2, w/2]: the unshuffled mean followed by 12 channels of −3 (a log-variance), named "moments".</summary>
+    public static byte[] MomentsEncoder()
+    {
+        var b = new OnnxGraphBuilder("moments");
+        var x = b.AddInput("pixels", TensorElementType.Float, 1, 3, "h", "w");
+        var mean = b.Node("SpaceToDepth", [x], OnnxAttr.Scalar("blocksize", 2L));
+        var logvar = b.Sub(b.Mul(mean, b.Constant(0f)), b.Constant(3f));
+        b.AddOutput(b.Concat(1, mean, logvar), "moments");
+        return b.ToBytes();
+    }
+
     /// <summary>Pixel shuffle by 2 (DepthToSpace, DCR): the exact inverse of <see cref="UnshuffleEncoder"/>.</summary>
     public static byte[] ShuffleDecoder()
     {
@@ -105,6 +116,7 @@ internal sealed class CldmFixture : IDisposable
         Directory.CreateDirectory(Folder);
         File.WriteAllBytes(Path.Combine(Folder, "enc.onnx"), TestGraphs.UnshuffleEncoder());
         File.WriteAllBytes(Path.Combine(Folder, "dec.onnx"), TestGraphs.ShuffleDecoder());
+        File.WriteAllBytes(Path.Combine(Folder, "enc_moments.onnx"), TestGraphs.MomentsEncoder());
         File.WriteAllBytes(Path.Combine(Folder, "oracle.onnx"), TestGraphs.ConditionOracle(Schedule, 12));
         File.WriteAllBytes(Path.Combine(Folder, "oracle_ctx.onnx"), TestGraphs.ConditionOracle(Schedule, 12, withContext: true));
         File.WriteAllBytes(Path.Combine(Folder, "eps_star.onnx"), TestGraphs.GaussianEpsilon(Schedule, 12, 0.0, 0.5));

@@ -59,6 +59,37 @@ public sealed class CldmPipelineTests : IDisposable
         Assert.True(MaxDiff(odd, Run(manifest, new CldmKnobs { Mode = CldmMode.VaeOnly, VaeSource = VaeSource.Input }, odd)) < 1e-6);
     }
 
+    [Fact]
+    public void Moments_output_scaling_shift_and_unit_range_keep_the_round_trip_exact()
+    {
+        // Encoder output = moments (mean first), z = (mean − 0.1)·0.5, decoder gets z/0.5 + 0.1, image range [0, 1].
+        var path = Path.Combine(_fixture.Folder, "moments.yaml");
+        File.WriteAllText(path, """
+            vae:
+              encoder: enc_moments.onnx
+              decoder: dec.onnx
+              range: 0-1
+              output_kind: moments
+              encoder_input: pixels
+              encoder_output: moments
+              latent_channels: 12
+              downscale: 2
+              scaling_factor: 0.5
+              shift_factor: 0.1
+            """);
+        var manifest = CldmManifest.Load(path);
+        using var vae = CldmFactory.LoadVae(manifest.Vae);
+        var x = Image(10, 14, 12);
+        var z = vae.Encode(x);
+        Assert.Equal(12, z.Channels);
+        Assert.Equal((x.Data[0] - 0.1) * 0.5, z.Data[0], 1e-6); // channel 0 of the unshuffle is pixel (0, 0) of R
+        Assert.True(MaxDiff(x, vae.RoundTrip(x)) < 1e-6);
+
+        File.WriteAllText(path, File.ReadAllText(path).Replace("latent_channels: 12", "latent_channels: 4", StringComparison.Ordinal));
+        var e = Assert.Throws<CldmManifestException>(() => CldmFactory.LoadVae(CldmManifest.Load(path).Vae));
+        Assert.Contains("24 channels", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(SamplerKind.Ddim, 1.0, 10)]
     [InlineData(SamplerKind.Ddim, 0.4, 10)]
