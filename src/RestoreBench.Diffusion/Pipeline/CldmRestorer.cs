@@ -16,6 +16,8 @@ namespace RestoreBench.Diffusion.Pipeline;
 /// optional wavelet colour correction against I_reg, clamped to [0, 1]. The knobs select one-step
 /// prediction or the VAE-only round trip instead. Seeded: the noise of image <c>id</c> is drawn from
 /// SeededRandom.Derive(seed, id, "cldm") (start latent first, then the sampler's draws).
+/// Restores one image at a time (the denoiser reuses its staging buffers); ONNX Runtime parallelises
+/// within each call.
 /// </summary>
 public sealed class CldmRestorer : IInProcessRestorer
 {
