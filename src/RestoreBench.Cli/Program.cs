@@ -14,6 +14,7 @@ var root = new RootCommand("""
     MetricsCommand.Create(),
     RestoreCommand.Create(),
     ModelsCommand.Create(),
+    CldmCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -22,6 +22,7 @@ internal static class ModelsCommand
           restorebench models import my-model/model.json --format tfjs-layers --scale 2 --input-range 0-255 --name my-model
           restorebench models import net.onnx --format onnx --input-range 0-1 --name my-net
           restorebench models import-onnx lpips-alex.onnx --kind lpips-backbone --name lpips-alex
+          restorebench models import-taesd weights/taef2 --variant taef2
 
         The cache folder is $RESTOREBENCH_HOME (default: ~/.cache/restorebench); pulled models work offline.
         'pull' runs 'npm pack NAME@VERSION' (npm: $RESTOREBENCH_NPM or npm on the PATH), checks the tarball
@@ -33,7 +34,7 @@ internal static class ModelsCommand
     {
         var command = new Command("models", "List, obtain and import pretrained restoration models (ONNX)." + Examples)
         {
-            List(), Pull(), Import(), ImportOnnx(), Info(),
+            List(), Pull(), Import(), ImportOnnx(), ImportTaesd(), Info(),
         };
         return command;
     }
@@ -258,6 +259,67 @@ internal static class ModelsCommand
         return command;
     }
 
+    private static Command ImportTaesd()
+    {
+        var path = new Argument<string>("DIR") { Description = "Folder holding VARIANT_encoder.safetensors and VARIANT_decoder.safetensors (PyTorch state_dict keys)." };
+        var variant = new Option<string>("--variant") { Description = $"TAESD variant: {string.Join(", ", TaesdVariant.All.Select(v => v.Name))}.", Required = true };
+        var name = new Option<string?>("--name") { Description = "Name in the cache (default: the variant name); use it with --vae NAME." };
+        var licence = new Option<string>("--licence") { Description = "Licence of the weights, for tables.", DefaultValueFactory = _ => "MIT (madebyollin/taesd)" };
+        var force = new Option<bool>("--force") { Description = "Replace an imported model of the same name." };
+        var command = new Command("import-taesd", "Build the ONNX encoder/decoder of a TAESD tiny autoencoder (taesd, taesdxl, taef1, taef2) from .safetensors weights and store them as a VAE (latent scaling 1.0, shift 0).")
+        {
+            path, variant, name, licence, force,
+        };
+        command.SetAction((ParseResult r) => CliRun.Guard(() =>
+        {
+            TaesdVariant v;
+            try
+            {
+                v = TaesdVariant.Parse(r.GetRequiredValue(variant));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException("--variant: " + e.Message.Split(" (Parameter", 2)[0]);
+            }
+
+            var dir = r.GetRequiredValue(path);
+            if (!Directory.Exists(dir))
+            {
+                throw new UsageException($"{dir}: folder not found");
+            }
+
+            var request = new ModelImportRequest(r.GetValue(name) ?? v.Name, ValueRange.Unit)
+            {
+                Kind = ModelKinds.Vae,
+                Licence = r.GetRequiredValue(licence),
+                TrainingData = "unknown",
+                Force = r.GetValue(force),
+            };
+            InstalledModel installed;
+            try
+            {
+                installed = new ModelStore().ImportTaesd(dir, v, request);
+            }
+            catch (ModelStoreException e)
+            {
+                throw new UsageException(CliRun.OneLine(e));
+            }
+            catch (Exception e) when (e is ModelImportException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {CliRun.OneLine(e)}");
+                return ExitCodes.SomeFailed;
+            }
+
+            var vae = installed.Manifest.Vae!;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{installed.Name}: vae {vae.Variant}, {vae.LatentChannels} latent channels at 1/{vae.Downscale}, {Count(vae.EncoderParameters)} + {Count(vae.DecoderParameters)} parameters"));
+            Console.WriteLine($"{installed.Name}: {installed.EncoderPath}");
+            Console.WriteLine($"{installed.Name}: {installed.DecoderPath}");
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
     private static Command Info()
     {
         var name = new Argument<string>("NAME") { Description = "Catalog or imported model name." };
@@ -318,6 +380,27 @@ internal static class ModelsCommand
             if (installed is null)
             {
                 Line("cached", $"no (run 'restorebench models pull {entry!.Name}')");
+            }
+            else if (installed.IsVae && installed.Manifest.Vae is { } vae)
+            {
+                Line("cached", installed.Folder);
+                Line("latent", string.Create(CultureInfo.InvariantCulture, $"{vae.LatentChannels} channels at 1/{vae.Downscale} of the image size ({vae.Family} {vae.Variant})"));
+                Line("latent scale", string.Create(CultureInfo.InvariantCulture, $"scaling factor {vae.ScalingFactor:R}, shift {vae.ShiftFactor:R}"));
+                Line("image range", vae.ImageRange.ToString());
+                Line("converter", installed.Manifest.Converter);
+                foreach (var (role, file, sha, parameters) in new[] { ("encoder", installed.EncoderPath, vae.EncoderSha256, vae.EncoderParameters), ("decoder", installed.DecoderPath, vae.DecoderSha256, vae.DecoderParameters) })
+                {
+                    Line(role, $"{file} ({Count(parameters)} parameters, sha256 {sha})");
+                    try
+                    {
+                        using var model = OnnxModel.Load(file, new OnnxSessionSettings { Threads = 1 });
+                        Line(role + " io", $"{string.Join("; ", model.Inputs)} -> {string.Join("; ", model.Outputs)}");
+                    }
+                    catch (OnnxModelException e)
+                    {
+                        Line(role + " io", "cannot load: " + CliRun.OneLine(e));
+                    }
+                }
             }
             else
             {

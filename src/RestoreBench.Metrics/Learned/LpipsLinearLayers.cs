@@ -1,3 +1,5 @@
+using RestoreBench.Onnx.Weights;
+
 namespace RestoreBench.Metrics.Learned;
 
 /// <summary>The LPIPS backbone family; it fixes the channel counts and the linear layers.</summary>

@@ -48,7 +48,7 @@ public sealed record ModelManifest(
 
     /// <summary>
     /// What the model is for (<see cref="ModelKinds"/>): <c>restorer</c> (the default, also for
-    /// manifests written before the field existed), <c>lpips-backbone</c>, <c>dinov2</c> or <c>encoder</c>.
+    /// manifests written before the field existed), <c>lpips-backbone</c>, <c>dinov2</c>, <c>encoder</c> or <c>vae</c>.
     /// </summary>
     public string Kind { get; init; } = ModelKinds.Restorer;
 
@@ -57,6 +57,9 @@ public sealed record ModelManifest(
     /// Their meaning belongs to the consumer of the kind (e.g. an alignment encoder).
     /// </summary>
     public string Preprocess { get; init; } = "";
+
+    /// <summary>Latent convention and files of a <c>vae</c> entry; null for other kinds.</summary>
+    public VaeManifest? Vae { get; init; }
 
     /// <summary>The manifest as indented JSON (keys in a fixed order; no timestamps, so it is reproducible).</summary>
     public string ToJson()
@@ -90,6 +93,8 @@ public sealed record ModelManifest(
                 w.WriteString("preprocess", Preprocess);
             }
 
+            Vae?.Write(w);
+
             w.WriteEndObject();
         }
 
@@ -114,6 +119,7 @@ public sealed record ModelManifest(
             {
                 Kind = r.TryGetProperty("kind", out var kind) ? kind.GetString() ?? ModelKinds.Restorer : ModelKinds.Restorer,
                 Preprocess = r.TryGetProperty("preprocess", out var pre) ? pre.GetString() ?? "" : "",
+                Vae = r.TryGetProperty("vae", out var vae) ? VaeManifest.Read(vae) : null,
             };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -142,6 +148,9 @@ public static class ModelKinds
 
     /// <summary>Any other image encoder producing embeddings (alignment metrics).</summary>
     public const string Encoder = "encoder";
+
+    /// <summary>A variational autoencoder (encoder.onnx + decoder.onnx; <c>models import-taesd</c>), the E/D of a latent diffusion model.</summary>
+    public const string Vae = "vae";
 
     /// <summary>The kinds <c>models import-onnx</c> accepts.</summary>
     public static IReadOnlyList<string> Importable { get; } = [Dinov2, LpipsBackbone, Encoder];

@@ -22,8 +22,23 @@ public sealed record InstalledModel(string Folder, ModelManifest Manifest)
     /// <summary>File name of the package's own result for the fixture.</summary>
     public const string FixtureExpectedFile = "fixture-expected.png";
 
+    /// <summary>File name of a VAE's encoder (kind <c>vae</c>; such an entry has no model.onnx).</summary>
+    public const string EncoderFile = "encoder.onnx";
+
+    /// <summary>File name of a VAE's decoder (kind <c>vae</c>).</summary>
+    public const string DecoderFile = "decoder.onnx";
+
     /// <summary>The model name.</summary>
     public string Name => Manifest.Name;
+
+    /// <summary>True for a VAE entry (encoder.onnx + decoder.onnx instead of model.onnx).</summary>
+    public bool IsVae => Manifest.Kind == ModelKinds.Vae;
+
+    /// <summary>Path of a VAE's <c>encoder.onnx</c>.</summary>
+    public string EncoderPath => Path.Combine(Folder, EncoderFile);
+
+    /// <summary>Path of a VAE's <c>decoder.onnx</c>.</summary>
+    public string DecoderPath => Path.Combine(Folder, DecoderFile);
 
     /// <summary>Path of <c>model.onnx</c>.</summary>
     public string OnnxPath => Path.Combine(Folder, "model.onnx");
@@ -150,7 +165,7 @@ public sealed partial class ModelStore
 
         var folder = Path.Combine(ModelsFolder, name.ToLowerInvariant());
         var manifest = Path.Combine(folder, "manifest.json");
-        if (!File.Exists(manifest) || !File.Exists(Path.Combine(folder, "model.onnx")))
+        if (!File.Exists(manifest) || !(File.Exists(Path.Combine(folder, "model.onnx")) || IsVaeFolder(folder)))
         {
             return null;
         }

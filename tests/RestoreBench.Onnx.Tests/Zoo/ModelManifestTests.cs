@@ -31,4 +31,18 @@ public class ModelManifestTests
         Assert.Equal(ModelKinds.Restorer, read.Kind);
         Assert.Equal("", read.Preprocess);
     }
+
+    [Fact]
+    public void The_vae_object_round_trips_and_is_absent_for_other_kinds()
+    {
+        var vae = new VaeManifest("taesd", "taef2", 32, 8, 1.0, 0.0, ValueRange.Unit, 10, 11, "aa", "bb");
+        var m = new ModelManifest("taef2", ModelKinds.Vae, 1, ValueRange.Unit, ValueRange.Unit, 21, "", "MIT", "unknown", "import",
+            "safetensors", "/w", "e, d", "", "", "RestoreBench") { Kind = ModelKinds.Vae, Vae = vae };
+        var json = m.ToJson();
+        Assert.Contains("\"latent_channels\": 32", json, StringComparison.Ordinal);
+        var read = ModelManifest.FromJson(json);
+        Assert.Equal(vae, read.Vae);
+        Assert.Equal(ModelKinds.Vae, read.Kind);
+        Assert.Null(ModelManifest.FromJson((m with { Vae = null }).ToJson()).Vae);
+    }
 }

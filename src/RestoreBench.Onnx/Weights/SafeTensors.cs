@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 
-namespace RestoreBench.Metrics.Learned;
+namespace RestoreBench.Onnx.Weights;
 
 /// <summary>One tensor read from a <c>.safetensors</c> file, widened to float32.</summary>
 /// <param name="Name">Key in the file's header.</param>

@@ -1,0 +1,201 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using RestoreBench.Core.Randomness;
+using RestoreBench.Diffusion.Components;
+using RestoreBench.Diffusion.Pipeline;
+using RestoreBench.Diffusion.Schedulers;
+using RestoreBench.Onnx.Graph;
+using RestoreBench.Onnx.Runtime;
+
+namespace RestoreBench.Benchmarks;
+
+/// <summary>
+/// CLDM per-step overhead (issue 6: everything outside the denoiser's own Run ≤ 5 % of the step time)
+/// for a 4 x 64 x 64 latent and a random-weight denoiser of 94 MFLOP per call (3x3 convolutions
+/// 4→32→32→4 with ReLU, plus the timestep). <c>DenoiserRun</c> is the bare ONNX Runtime run on
+/// prepared tensors; <c>Step</c> is the sampler's loop body (tensor conversion, denoiser, DDPM step,
+/// finite check); <c>StepCfg</c> the same with classifier-free guidance (two runs); <c>StepTiled</c>
+/// with 32x32 latent tiles overlapping by 8 (9 runs) against <c>DenoiserRunTiles</c>, the same 9 bare runs.
+/// </summary>
+[MemoryDiagnoser]
+public class CldmStepBenchmarks
+{
+    private const int C = 4, H = 64, W = 64, Hidden = 32;
+    private OnnxModel _model = null!;
+    private OrtValue _z = null!, _t = null!, _zTile = null!;
+    private Denoiser _denoiser = null!, _cfgDenoiser = null!, _tiledDenoiser = null!;
+    private LatentDiffusionSampler _sampler = null!, _cfgSampler = null!, _tiledSampler = null!;
+    private NoiseScheduler _scheduler = null!;
+    private LatentTensor _latent = null!, _condition = null!, _previous = null!, _x0 = null!;
+    private SeededGaussianNoise _noise = null!;
+    private string _folder = null!;
+    private OnnxModel _identityModel = null!;
+    private Denoiser _identity = null!;
+    private LatentDiffusionSampler _identitySampler = null!;
+    private NoiseScheduler _ddim = null!;
+
+    /// <summary>A near-free denoiser (z·1 + t·0): its step minus its run is the overhead alone.</summary>
+    public static byte[] IdentityGraph()
+    {
+        var b = new OnnxGraphBuilder("identity_denoiser");
+        var z = b.AddInput("z", TensorElementType.Float, 1, C, "h", "w");
+        var t = b.AddInput("t", TensorElementType.Float, 1);
+        b.AddOutput(b.Add(z, b.Mul(t, b.Constant(0f))), "eps");
+        return b.ToBytes();
+    }
+
+    /// <summary>The random-weight denoiser graph (z [1,4,h,w], t [1], optional context [1]).</summary>
+    public static byte[] Graph(bool withContext)
+    {
+        var rng = new SeededRandom(17);
+        var b = new OnnxGraphBuilder("bench_denoiser");
+        var z = b.AddInput("z", TensorElementType.Float, 1, C, "h", "w");
+        var t = b.AddInput("t", TensorElementType.Float, 1);
+        string Conv(string x, int cin, int cout, string name)
+        {
+            var w = new float[cout * cin * 9];
+            for (var i = 0; i < w.Length; i++)
+            {
+                w[i] = (float)(rng.NextGaussian() * Math.Sqrt(2.0 / (cin * 9)));
+            }
+
+            return b.Conv(x, b.AddInitializer(name + "_w", w, cout, cin, 3, 3), b.AddInitializer(name + "_b", new float[cout], cout), pads: [1, 1, 1, 1]);
+        }
+
+        var h = b.Relu(Conv(z, C, Hidden, "c1"));
+        h = b.Relu(Conv(h, Hidden, Hidden, "c2"));
+        var y = b.Add(Conv(h, Hidden, C, "c3"), b.Mul(t, b.Constant(1e-6f)));
+        if (withContext)
+        {
+            y = b.Add(y, b.AddInput("context", TensorElementType.Float, 1));
+        }
+
+        b.AddOutput(y, "eps");
+        return b.ToBytes();
+    }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var settings = new OnnxSessionSettings { Threads = Environment.ProcessorCount };
+        var schedule = NoiseSchedule.Create();
+        _model = OnnxModel.Load(Graph(false), "bench", settings);
+        _folder = Path.Combine(Path.GetTempPath(), "rb-cldm-bench-" + Environment.ProcessId);
+        Directory.CreateDirectory(_folder);
+        NpyFile.Write(Path.Combine(_folder, "c.npy"), [0.1f], 1);
+        NpyFile.Write(Path.Combine(_folder, "n.npy"), [0f], 1);
+        var spec = new DenoiserSpec { Model = "bench.onnx", LatentInput = "z", TimestepInput = "t" };
+        _denoiser = new Denoiser(OnnxModel.Load(Graph(false), "bench", settings), spec, C);
+        _tiledDenoiser = new Denoiser(OnnxModel.Load(Graph(false), "bench", settings), spec with { Tile = new TileSpec(32, 8) }, C);
+        _cfgDenoiser = new Denoiser(OnnxModel.Load(Graph(true), "bench", settings),
+            spec with { ContextInput = "context", Context = Path.Combine(_folder, "c.npy"), NullContext = Path.Combine(_folder, "n.npy") }, C);
+        _sampler = new LatentDiffusionSampler(_denoiser, schedule);
+        _cfgSampler = new LatentDiffusionSampler(_cfgDenoiser, schedule);
+        _tiledSampler = new LatentDiffusionSampler(_tiledDenoiser, schedule);
+        _identityModel = OnnxModel.Load(IdentityGraph(), "identity", settings);
+        _identity = new Denoiser(OnnxModel.Load(IdentityGraph(), "identity", settings), spec, C);
+        _identitySampler = new LatentDiffusionSampler(_identity, schedule);
+        _ddim = NoiseScheduler.Create(schedule, new SamplerSettings { Kind = SamplerKind.Ddim, Steps = 50 });
+        _scheduler = NoiseScheduler.Create(schedule, new SamplerSettings { Kind = SamplerKind.Ddpm, Steps = 50 });
+        _noise = new SeededGaussianNoise(new SeededRandom(3));
+        _latent = new LatentTensor(C, H, W);
+        _noise.Fill(_latent.Data);
+        _condition = new LatentTensor(C, H, W);
+        _previous = new LatentTensor(C, H, W);
+        _x0 = new LatentTensor(C, H, W);
+        var zData = new float[C * H * W];
+        for (var i = 0; i < zData.Length; i++)
+        {
+            zData[i] = (float)_latent.Data[i];
+        }
+
+        _z = OrtValue.CreateTensorValueFromMemory(zData, [1, C, H, W]);
+        _zTile = OrtValue.CreateTensorValueFromMemory(new float[C * 32 * 32], [1, C, 32, 32]);
+        _t = OrtValue.CreateTensorValueFromMemory(new float[] { 500 }, [1]);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _z.Dispose();
+        _zTile.Dispose();
+        _t.Dispose();
+        _model.Dispose();
+        _denoiser.Dispose();
+        _cfgDenoiser.Dispose();
+        _tiledDenoiser.Dispose();
+        _identity.Dispose();
+        _identityModel.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Benchmark]
+    public int DenoiserRun()
+    {
+        using var r = _model.Run(["z", "t"], [_z, _t]);
+        return r.Count;
+    }
+
+    [Benchmark]
+    public double Step() => StepWith(_sampler);
+
+    [Benchmark]
+    public double StepCfg() => StepWith(_cfgSampler, 4.0);
+
+    [Benchmark]
+    public int DenoiserRunTiles()
+    {
+        var n = 0;
+        for (var i = 0; i < 9; i++)
+        {
+            using var r = _model.Run(["z", "t"], [_zTile, _t]);
+            n += r.Count;
+        }
+
+        return n;
+    }
+
+    [Benchmark]
+    public double StepTiled() => StepWith(_tiledSampler);
+
+    /// <summary>The DDPM step alone (posterior mean, 16384 Gaussian draws, noise added).</summary>
+    [Benchmark]
+    public double SchedulerOnly()
+    {
+        _scheduler.ReverseStep(10, _latent.Data, _latent.Data, _previous.Data, _x0.Data, _noise);
+        return _previous.Data[0];
+    }
+
+    /// <summary>The sampler's prediction alone (conversions and the run), no scheduler step.</summary>
+    [Benchmark]
+    public double PredictOnly() => _sampler.Predict(_latent, 500, _condition, 1.0).Data[0];
+
+    /// <summary>Bare run of the near-free denoiser.</summary>
+    [Benchmark]
+    public int IdentityRun()
+    {
+        using var r = _identityModel.Run(["z", "t"], [_z, _t]);
+        return r.Count;
+    }
+
+    /// <summary>A DDPM step with the near-free denoiser: overhead + <see cref="IdentityRun"/>.</summary>
+    [Benchmark]
+    public double IdentityStepDdpm() => StepWith(_identitySampler);
+
+    /// <summary>A DDIM (η = 0) step with the near-free denoiser.</summary>
+    [Benchmark]
+    public double IdentityStepDdim()
+    {
+        var output = _identitySampler.Predict(_latent, _ddim.Timesteps[10], _condition, 1.0);
+        _ddim.ReverseStep(10, output.Data, _latent.Data, _previous.Data, _x0.Data, null);
+        return _previous.FirstNonFinite() + _previous.Data[0];
+    }
+
+    private double StepWith(LatentDiffusionSampler sampler, double cfg = 1.0)
+    {
+        var output = sampler.Predict(_latent, _scheduler.Timesteps[10], _condition, cfg);
+        _scheduler.ReverseStep(10, output.Data, _latent.Data, _previous.Data, _x0.Data, _noise);
+        return _previous.FirstNonFinite() + _previous.Data[0];
+    }
+}

@@ -1,0 +1,72 @@
+namespace RestoreBench.Diffusion.Schedulers;
+
+/// <summary>
+/// DDIM (Song et al. 2021, Eq. 12): z_prev = √ᾱ_prev·ẑ_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σ·n with
+/// σ = η·√((1 − ᾱ_prev)/(1 − ᾱ_t)·(1 − ᾱ_t/ᾱ_prev)) (Eq. 16). ε̂ is the unclipped prediction even when
+/// ẑ_0 is clipped (diffusers' default). η = 0 is deterministic and draws no noise.
+/// </summary>
+public sealed class DdimScheduler : NoiseScheduler
+{
+    private double[] _epsilon = [];
+    private double[] _noise = [];
+
+    /// <summary>Creates the sampler for the given descending timesteps.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">η &lt; 0.</exception>
+    public DdimScheduler(NoiseSchedule schedule, SamplerSettings settings, int[] timesteps)
+        : base(schedule, settings, timesteps)
+    {
+        if (!(settings.Eta >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Eta, "η must be ≥ 0");
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool IsStochastic => Settings.Eta > 0;
+
+    /// <inheritdoc />
+    public override double PreviousAlphaCumprod(int index) =>
+        PreviousTimestep(index) < 0 && !Settings.SetAlphaToOne ? Schedule.AlphaCumprod(0) : base.PreviousAlphaCumprod(index);
+
+    /// <summary>(1 − ᾱ_prev)/(1 − ᾱ_t)·(1 − ᾱ_t/ᾱ_prev), the σ²/η² of step <paramref name="index"/>.</summary>
+    public double Variance(int index)
+    {
+        var alphaBar = Schedule.AlphaCumprod(Timesteps[index]);
+        var alphaBarPrev = PreviousAlphaCumprod(index);
+        return (1.0 - alphaBarPrev) / (1.0 - alphaBar) * (1.0 - alphaBar / alphaBarPrev);
+    }
+
+    /// <inheritdoc />
+    public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
+    {
+        CheckLengths(modelOutput, sample, previous);
+        if (_epsilon.Length != previous.Length)
+        {
+            _epsilon = new double[previous.Length];
+        }
+
+        Predict(index, modelOutput, sample, predictedX0, _epsilon);
+        var alphaBarPrev = PreviousAlphaCumprod(index);
+        var sigma = Settings.Eta * Math.Sqrt(Variance(index));
+        var a = Math.Sqrt(alphaBarPrev);
+        var direction = Math.Sqrt(Math.Max(1.0 - alphaBarPrev - sigma * sigma, 0.0));
+        for (var i = 0; i < previous.Length; i++)
+        {
+            previous[i] = a * predictedX0[i] + direction * _epsilon[i];
+        }
+
+        if (sigma > 0)
+        {
+            if (_noise.Length != previous.Length)
+            {
+                _noise = new double[previous.Length];
+            }
+
+            RequireNoise(noise).Fill(_noise);
+            for (var i = 0; i < previous.Length; i++)
+            {
+                previous[i] += sigma * _noise[i];
+            }
+        }
+    }
+}

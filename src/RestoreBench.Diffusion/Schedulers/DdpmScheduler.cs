@@ -1,0 +1,71 @@
+namespace RestoreBench.Diffusion.Schedulers;
+
+/// <summary>
+/// DDPM ancestral sampling (Ho et al. 2020, Algorithm 2; paper Eq. 10):
+/// z_{t−1} = 1/√α_t·(z_t − β_t/√(1 − ᾱ_t)·ε̂) + σ_t·n, n ~ N(0, I), no noise at the last step, with
+/// σ_t² = β̃_t = (1 − ᾱ_{t−1})/(1 − ᾱ_t)·β_t (fixed small) or β_t (fixed large). It is computed in the
+/// equivalent posterior-mean form μ̃_t = √ᾱ_{t−1}·β_t/(1 − ᾱ_t)·ẑ_0 + √α_t·(1 − ᾱ_{t−1})/(1 − ᾱ_t)·z_t,
+/// which also serves v/x0 prediction and clipping; with N &lt; T steps α_t = ᾱ_t/ᾱ_prev and β_t = 1 − α_t
+/// between consecutive inference timesteps (as diffusers does). β̃_t is floored at 1e-20.
+/// </summary>
+public sealed class DdpmScheduler : NoiseScheduler
+{
+    private double[] _epsilon = [];
+
+    /// <summary>Creates the sampler for the given descending timesteps.</summary>
+    public DdpmScheduler(NoiseSchedule schedule, SamplerSettings settings, int[] timesteps)
+        : base(schedule, settings, timesteps)
+    {
+    }
+
+    /// <inheritdoc />
+    public override bool IsStochastic => true;
+
+    /// <summary>The variance σ_t² of step <paramref name="index"/> (0 at the last step's t = 0 when it ends the chain).</summary>
+    public double Variance(int index)
+    {
+        var t = Timesteps[index];
+        var alphaBar = Schedule.AlphaCumprod(t);
+        var alphaBarPrev = PreviousAlphaCumprod(index);
+        var beta = 1.0 - alphaBar / alphaBarPrev;
+        return Settings.Variance switch
+        {
+            DdpmVariance.FixedSmall => Math.Max((1.0 - alphaBarPrev) / (1.0 - alphaBar) * beta, 1e-20),
+            DdpmVariance.FixedLarge => beta,
+            _ => throw new InvalidOperationException($"unknown variance {Settings.Variance}"),
+        };
+    }
+
+    /// <inheritdoc />
+    public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
+    {
+        CheckLengths(modelOutput, sample, previous);
+        Predict(index, modelOutput, sample, predictedX0, []);
+        var t = Timesteps[index];
+        var alphaBar = Schedule.AlphaCumprod(t);
+        var alphaBarPrev = PreviousAlphaCumprod(index);
+        var alpha = alphaBar / alphaBarPrev;
+        var beta = 1.0 - alpha;
+        var x0Coeff = Math.Sqrt(alphaBarPrev) * beta / (1.0 - alphaBar);
+        var sampleCoeff = Math.Sqrt(alpha) * (1.0 - alphaBarPrev) / (1.0 - alphaBar);
+        for (var i = 0; i < previous.Length; i++)
+        {
+            previous[i] = x0Coeff * predictedX0[i] + sampleCoeff * sample[i];
+        }
+
+        if (t > 0)
+        {
+            var sigma = Math.Sqrt(Variance(index));
+            if (_epsilon.Length != previous.Length)
+            {
+                _epsilon = new double[previous.Length];
+            }
+
+            RequireNoise(noise).Fill(_epsilon);
+            for (var i = 0; i < previous.Length; i++)
+            {
+                previous[i] += sigma * _epsilon[i];
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace RestoreBench.Diffusion.Schedulers;
+
+/// <summary>
+/// Converts a denoiser output into the predicted clean latent ẑ_0 and noise ε̂ at ᾱ_t, from
+/// z_t = √ᾱ_t·z_0 + √(1 − ᾱ_t)·ε (paper Eq. 8):
+/// ε-prediction ẑ_0 = (z_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t; v-prediction ẑ_0 = √ᾱ_t·z_t − √(1−ᾱ_t)·v̂,
+/// ε̂ = √ᾱ_t·v̂ + √(1−ᾱ_t)·z_t; x0-prediction ε̂ = (z_t − √ᾱ_t·ẑ_0)/√(1−ᾱ_t).
+/// </summary>
+public static class Predictions
+{
+    /// <summary>ẑ_0 and ε̂ for every element (outputs may be empty to skip one of them).</summary>
+    /// <exception cref="ArgumentException">ε-prediction at ᾱ_t = 0, or x0-prediction at ᾱ_t = 1 (undefined).</exception>
+    public static void Convert(PredictionType type, double alphaCumprod, ReadOnlySpan<double> output, ReadOnlySpan<double> sample, Span<double> x0, Span<double> epsilon)
+    {
+        var a = Math.Sqrt(alphaCumprod);
+        var b = Math.Sqrt(1.0 - alphaCumprod);
+        bool wantX0 = !x0.IsEmpty, wantEps = !epsilon.IsEmpty;
+        switch (type)
+        {
+            case PredictionType.Epsilon:
+                if (a == 0 && wantX0)
+                {
+                    throw new ArgumentException("ε-prediction cannot give z_0 at ᾱ_t = 0 (zero terminal SNR needs v or x0 prediction)");
+                }
+
+                for (var i = 0; i < output.Length; i++)
+                {
+                    if (wantX0)
+                    {
+                        x0[i] = (sample[i] - b * output[i]) / a;
+                    }
+
+                    if (wantEps)
+                    {
+                        epsilon[i] = output[i];
+                    }
+                }
+
+                break;
+            case PredictionType.V:
+                for (var i = 0; i < output.Length; i++)
+                {
+                    if (wantX0)
+                    {
+                        x0[i] = a * sample[i] - b * output[i];
+                    }
+
+                    if (wantEps)
+                    {
+                        epsilon[i] = a * output[i] + b * sample[i];
+                    }
+                }
+
+                break;
+            case PredictionType.Sample:
+                if (b == 0 && wantEps)
+                {
+                    throw new ArgumentException("x0-prediction cannot give ε at ᾱ_t = 1");
+                }
+
+                for (var i = 0; i < output.Length; i++)
+                {
+                    if (wantX0)
+                    {
+                        x0[i] = output[i];
+                    }
+
+                    if (wantEps)
+                    {
+                        epsilon[i] = (sample[i] - a * output[i]) / b;
+                    }
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type, "Accepted prediction types: epsilon, v, x0.");
+        }
+    }
+}
