@@ -14,6 +14,8 @@ var root = new RootCommand("""
     MetricsCommand.Create(),
     RestoreCommand.Create(),
     ModelsCommand.Create(),
+    RunCommand.Create(),
+    ResultsCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -26,17 +26,20 @@ public static class ResultsSummary
     {
         ArgumentNullException.ThrowIfNull(store);
         var scores = ResultsExport.Read(store);
+        var metricOrder = store.Query("SELECT metric FROM metrics ORDER BY rowid", r => r.GetString(0));
         var metricColumns = scores.Select(s => (s.Metric, s.Options, s.Direction)).Distinct()
-            .OrderBy(m => m.Metric, StringComparer.Ordinal).ThenBy(m => m.Options, StringComparer.Ordinal).ToList();
+            .OrderBy(m => metricOrder.IndexOf(m.Metric)).ThenBy(m => m.Options, StringComparer.Ordinal).ToList();
         var taskOrder = store.Query("SELECT task FROM tasks ORDER BY rowid", r => r.GetString(0));
         var restorerOrder = store.Query("SELECT restorer FROM restorers ORDER BY rowid", r => r.GetString(0));
         var gammas = store.Query("SELECT task, avg(gamma), count(*) FROM samples GROUP BY task", r => (r.GetString(0), ResultsStore.Dbl(r, 1), r.GetInt32(2)))
             .ToDictionary(t => t.Item1, t => (t.Item2, t.Item3));
         var images = store.Query("SELECT count(DISTINCT dataset || '/' || image) FROM samples", r => r.GetInt32(0)).Single();
+        var tw = Math.Max(4, taskOrder.Select(t => t.Length).DefaultIfEmpty(4).Max());
+        var rw = Math.Max(8, restorerOrder.Select(t => t.Length).DefaultIfEmpty(8).Max());
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"{images} image(s); mean over images and seeds; γ = (1-β)/α (Eq. 12); ↑ higher is better, ↓ lower");
         var header = new StringBuilder();
-        header.Append(CultureInfo.InvariantCulture, $"{"task",-18} {"restorer",-22} {"γ",6}");
+        header.Append(CultureInfo.InvariantCulture, $"{Pad("task", tw)} {Pad("restorer", rw)} {"γ",6}");
         foreach (var (m, o, _) in metricColumns)
         {
             var name = o.Length == 0 ? m : $"{m}[{o}]";
@@ -45,7 +48,7 @@ public static class ResultsSummary
 
         sb.AppendLine(header.ToString());
         var direction = new StringBuilder();
-        direction.Append(new string(' ', 18 + 1 + 22 + 1 + 6));
+        direction.Append(new string(' ', tw + 1 + rw + 1 + 6));
         foreach (var (_, _, d) in metricColumns)
         {
             direction.Append(CultureInfo.InvariantCulture, $" {(d == "higher" ? "↑" : "↓"),9}");
@@ -63,7 +66,7 @@ public static class ResultsSummary
                 }
 
                 var gamma = gammas.TryGetValue(task, out var g) ? g.Item1 : null;
-                sb.Append(CultureInfo.InvariantCulture, $"{Clip(task, 18),-18} {Clip(restorer, 22),-22} {(gamma is { } gv ? gv.ToString("0.000", CultureInfo.InvariantCulture) : "-"),6}");
+                sb.Append(CultureInfo.InvariantCulture, $"{Pad(task, tw)} {Pad(restorer, rw)} {(gamma is { } gv ? gv.ToString("0.000", CultureInfo.InvariantCulture) : "-"),6}");
                 foreach (var (m, o, _) in metricColumns)
                 {
                     var values = rows.Where(r => r.Metric == m && r.Options == o && r.Value is not null).Select(r => r.Value!.Value).ToList();
@@ -147,9 +150,11 @@ public static class ResultsSummary
         return double.IsPositiveInfinity(mean) ? "inf" : mean.ToString(Math.Abs(mean) >= 10 ? "0.00" : "0.0000", CultureInfo.InvariantCulture);
     }
 
-    private static string Ms(double? ms) => ms is { } v ? v.ToString(v >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture) + " ms" : "-";
+    private static string Ms(double? ms) => ms is { } v ? v.ToString(v >= 100 ? "0" : v >= 1 ? "0.0" : "0.00", CultureInfo.InvariantCulture) + " ms" : "-";
 
     private static string Mib(long? bytes) => bytes is { } b ? (b / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB" : "-";
+
+    private static string Pad(string s, int n) => s.PadRight(n);
 
     private static string Clip(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 }

@@ -384,7 +384,7 @@ public sealed class ExperimentRunner
             try
             {
                 // Probe: creating it checks its options (an LPIPS backbone, an alignment encoder).
-                var probe = CreateMetric(m, null, 0);
+                var probe = CreateMetric(m, ProbeTask(), 1);
                 (probe as IDisposable)?.Dispose();
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or FormatException
@@ -400,6 +400,8 @@ public sealed class ExperimentRunner
 
         return new PreparedMetrics(active, new ConcurrentDictionary<string, ConcurrentBag<object>>(StringComparer.Ordinal));
     }
+
+    private ExpandedTask? ProbeTask() => TaskExpansion.ExpandAll(_spec).FirstOrDefault(t => t.Spec is not null);
 
     private object CreateMetric(MetricSpec m, ExpandedTask? task, int taskScale)
     {
@@ -509,7 +511,7 @@ public sealed class ExperimentRunner
                     Relative(store, sample.Image.LqPath!)!, gtSize?.Width ?? lqImage.Width * task.GivenScale, gtSize?.Height ?? lqImage.Height * task.GivenScale, task.GivenScale, null, null);
             }
 
-            var gt = ImageFile.Read(sample.Image.GtPath!).Image;
+            var gt = ModCrop(ImageFile.Read(sample.Image.GtPath!).Image, task);
             var lq = Quantization.ToBitDepth(task.Spec.Apply(gt, sample.Seed, sample.Image.Image), 8);
             var rate = RetentionRate.Measure(gt, lq, task.Spec.Alpha, new SsimLevelMeasure());
             var file = Path.Combine(store.Folder, "lq", task.Name, sample.Image.Dataset, sample.FileStem + ".png");
@@ -580,7 +582,7 @@ public sealed class ExperimentRunner
         ImageTensor? gt = null;
         if (row.GtFile is { } gtFile && missing.Any(m => m.Descriptor.Kind is MetricKind.FullReference or MetricKind.Alignment))
         {
-            gt = ImageFile.Read(Absolute(store, gtFile)).Image;
+            gt = ModCrop(ImageFile.Read(Absolute(store, gtFile)).Image, task);
         }
 
         var scores = new List<ScoreRow>(missing.Count);
@@ -588,6 +590,11 @@ public sealed class ExperimentRunner
         {
             ct.ThrowIfCancellationRequested();
             var (value, error) = Score(metrics, spec, descriptor, task, restored!, gt, lq!, row.Gamma);
+            if (error is not null && error.StartsWith(spec.Name + ": ", StringComparison.Ordinal))
+            {
+                error = error[(spec.Name.Length + 2)..];
+            }
+
             if (error is not null)
             {
                 _failures.Enqueue($"{sample.Key} × {restorer.Name}: {spec.Name}: {error}");
@@ -602,6 +609,22 @@ public sealed class ExperimentRunner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The ground truth cropped to a multiple of the task's integer scale α, keeping the top-left corner
+    /// (MATLAB/BasicSR <c>modcrop</c>), so that an ×α restoration of the LQ has the GT's size. Other tasks: unchanged.
+    /// </summary>
+    public static ImageTensor ModCrop(ImageTensor gt, ExpandedTask task)
+    {
+        ArgumentNullException.ThrowIfNull(gt);
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Spec is null || task.IntegerScale is not (> 1 and var s) || (gt.Height % s == 0 && gt.Width % s == 0))
+        {
+            return gt;
+        }
+
+        return gt.Crop(0, 0, gt.Height - gt.Height % s, gt.Width - gt.Width % s);
     }
 
     /// <summary>Path as stored: relative (with '/') when inside the store's folder, else absolute.</summary>
@@ -621,7 +644,11 @@ public sealed class ExperimentRunner
     internal static string Absolute(ResultsStore store, string stored) =>
         Path.IsPathRooted(stored) ? stored : Path.Combine(store.Folder, stored);
 
-    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").Trim();
+    private static string OneLine(Exception e)
+    {
+        var message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+        return message.ReplaceLineEndings(" ").Trim();
+    }
 }
 
 internal static class ExpandedTaskExtensions
