@@ -171,6 +171,7 @@ public sealed class ExperimentRunner
             var toDegrade = samples.Where(s => neededSamples.Contains(s.SampleId)
                 && !(existing.TryGetValue(s.SampleId, out var row) && File.Exists(Absolute(store, row.LqFile)))).ToList();
             var degraded = 0;
+            Report("degrade", 0, toDegrade.Count);
             await Parallel.ForEachAsync(toDegrade, ParallelOptionsFor(cancellationToken), (sample, ct) =>
             {
                 var row = Degrade(store, sample);
@@ -202,6 +203,7 @@ public sealed class ExperimentRunner
                 var scoreKeys = store.ScoreKeys();
                 var memory = PeakMemory.Start();
                 var done = 0;
+                Report(restorer.Name, 0, list.Count);
                 await Parallel.ForEachAsync(list, ParallelOptionsFor(cancellationToken), async (item, ct) =>
                 {
                     if (!existing.TryGetValue(item.Sample.SampleId, out var sampleRow))
