@@ -383,6 +383,18 @@ public sealed class ExperimentRunner
         foreach (var m in _spec.Metrics)
         {
             var descriptor = _options.Catalog.Describe(m.Name);
+            if (m.Name == "lpips" && !m.Settings.ContainsKey("backbone"))
+            {
+                Notice("lpips: skipped (give its backbone in the spec: {name: lpips, backbone: FILE.onnx}; see docs/metrics.md, LPIPS)");
+                continue;
+            }
+
+            if (m.Name == "align_dinov2" && !m.Settings.ContainsKey("encoder"))
+            {
+                Notice("align_dinov2: skipped (give an encoder in the spec: {name: align_dinov2, encoder: FILE.onnx, mode: auto}; see docs/metrics.md, Alignment)");
+                continue;
+            }
+
             try
             {
                 // Probe: creating it checks its options (an LPIPS backbone, an alignment encoder).
