@@ -546,7 +546,11 @@ public sealed class ExperimentRunner
     {
         var task = sample.Task;
         var scale = task.IntegerScale ?? 1;
-        var missing = metrics.Active.Where(m => !scoreKeys.Contains((sample.SampleId, restorer.Name, m.Spec.Name, m.Spec.OptionText(scale)))).ToList();
+        // Metrics that are undefined for this sample are not computed: consistency without a known degradation
+        // (given LQ), full-reference without ground truth.
+        var applicable = metrics.Active.Where(m => !(m.Descriptor.Kind == MetricKind.DegradationConsistency && task.Spec is null)
+                                                   && !(m.Descriptor.Kind == MetricKind.FullReference && row.GtFile is null)).ToList();
+        var missing = applicable.Where(m => !scoreKeys.Contains((sample.SampleId, restorer.Name, m.Spec.Name, m.Spec.OptionText(scale)))).ToList();
         outputs.TryGetValue((sample.SampleId, restorer.Name), out var output);
         var haveOutput = output is { Status: "ok", File: { } f } && File.Exists(Absolute(store, f));
         if (haveOutput && missing.Count == 0)
@@ -577,7 +581,7 @@ public sealed class ExperimentRunner
                 var file = Path.Combine(store.Folder, "restored", restorer.Name, task.Name, sample.Image.Dataset, sample.FileStem + ".png");
                 var hash = AtomicFile.WritePng(restored, file);
                 newOutput = new OutputRow(sample.SampleId, restorer.Name, "ok", Relative(store, file), hash, latency, peak, null);
-                missing = metrics.Active; // a new output is scored afresh
+                missing = applicable; // a new output is scored afresh
             }
         }
         catch (Exception e) when (e is RestorerException or IOException or ImageFileException or ArgumentException or InvalidOperationException
