@@ -1,5 +1,10 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RestoreBench.Core.Imaging;
 using RestoreBench.Experiments.Restorers;
 using RestoreBench.Experiments.Running;
@@ -15,9 +20,7 @@ namespace RestoreBench.Benchmarks;
 /// folder (the 64 degradations are included, an upper bound); <see cref="ResumeComplete"/> re-runs a
 /// complete store (the cost of checking what is already done). One thread, so the figure is per core.
 /// </summary>
-[MemoryDiagnoser]
-[MedianColumn, MinColumn, MaxColumn]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10, id: "Runner")]
+[Config(typeof(RunnerBenchmarkConfig))]
 public class RunnerOverheadBenchmarks
 {
     private const int Images = 64;
@@ -82,5 +85,26 @@ public class RunnerOverheadBenchmarks
         {
             throw new InvalidOperationException($"expected {Items} items without failures, got {outcome.Items} / {outcome.Failures.Count}");
         }
+    }
+}
+
+/// <summary>
+/// Monitoring strategy (each iteration is one whole run, with file and database I/O), in process (the
+/// runner's cost does not depend on the benchmark's own build), 2 warm-up and 10 measured iterations.
+/// </summary>
+public sealed class RunnerBenchmarkConfig : ManualConfig
+{
+    /// <summary>Creates the configuration.</summary>
+    public RunnerBenchmarkConfig()
+    {
+        AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(2)
+            .WithIterationCount(10)
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithId("Runner"));
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
+        AddDiagnoser(MemoryDiagnoser.Default);
     }
 }

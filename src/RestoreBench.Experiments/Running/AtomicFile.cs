@@ -4,8 +4,11 @@ namespace RestoreBench.Experiments.Running;
 
 /// <summary>
 /// Writes files so that a reader (or a resumed run after SIGKILL) sees either no file or the complete
-/// file: the bytes go to <c>.NAME.rb-tmp-PID-N</c> in the same folder, are flushed, then renamed over the
-/// target (rename is atomic within a file system). Left-over temporaries are removed by
+/// file: the bytes go to <c>.NAME.rb-tmp-PID-N</c> in the same folder, then are renamed over the target
+/// (rename is atomic within a file system). There is no fsync: a killed process loses nothing that the
+/// kernel already has, which is the failure this protects against; after a power loss a resumed run may
+/// find a renamed file whose content did not reach the disk (as SQLite's <c>synchronous=NORMAL</c> may
+/// lose the last commits). Left-over temporaries are removed by
 /// <see cref="CleanTemporaries"/> at the start of a run.
 /// </summary>
 public static class AtomicFile
@@ -26,10 +29,9 @@ public static class AtomicFile
         {
             ImageFile.WritePng(image, temp, 8);
             string hash;
-            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.None))
             {
                 hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-                stream.Flush(flushToDisk: true);
             }
 
             File.Move(temp, path, overwrite: true);
