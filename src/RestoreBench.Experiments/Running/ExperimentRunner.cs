@@ -136,11 +136,12 @@ public sealed class ExperimentRunner
         try
         {
             // Which (sample, restorer) items exist and belong to this shard.
-            var plan = new List<(ExpandedRestorer Restorer, List<(SamplePlan Sample, IRestorer? Instance)> Items)>();
+            var plan = new List<(ExpandedRestorer Restorer, IRestorer? Any, List<(SamplePlan Sample, IRestorer? Instance)> Items)>();
             var neededSamples = new HashSet<string>(StringComparer.Ordinal);
             foreach (var restorer in restorers)
             {
                 var list = new List<(SamplePlan, IRestorer?)>();
+                IRestorer? any = null;
                 var unavailable = false;
                 foreach (var task in tasks)
                 {
@@ -149,6 +150,7 @@ public sealed class ExperimentRunner
                         continue;
                     }
 
+                    any ??= instance;
                     foreach (var sample in samples)
                     {
                         if (sample.Task == task && (_options.Shard?.Owns(sample.Key + "\n" + restorer.Name) ?? true))
@@ -161,7 +163,7 @@ public sealed class ExperimentRunner
 
                 if (!unavailable)
                 {
-                    plan.Add((restorer, list));
+                    plan.Add((restorer, any, list));
                     items += list.Count;
                 }
             }
@@ -189,10 +191,10 @@ public sealed class ExperimentRunner
             existing = store.Samples();
 
             // Phase 2: restore and score, one restorer at a time.
-            foreach (var (restorer, list) in plan)
+            foreach (var (restorer, any, list) in plan)
             {
-                var first = list.FirstOrDefault(i => i.Instance is not null).Instance;
-                var parameters = restorer.Entry.Type is "lq" ? 0 : first?.Info.ParameterCount;
+                // Parameters from the restorer itself (also when this shard has none of its items).
+                var parameters = restorer.Entry.Type is "lq" ? 0 : any?.Info.ParameterCount;
                 if (store.UpsertRestorer(new RestorerRow(restorer.Name, restorer.Kind, restorer.Family, restorer.KnobsJson, parameters,
                         restorer.SettingsJson, restorer.ConfigHash)))
                 {

@@ -90,7 +90,9 @@ public static class StoreMerge
                 {
                     foreach (var table in Tables)
                     {
-                        var sql = table == "outputs"
+                        var sql = table == "restorers"
+                            ? "INSERT INTO restorers SELECT * FROM src.restorers WHERE true ON CONFLICT(restorer) DO UPDATE SET parameters=coalesce(restorers.parameters, excluded.parameters)"
+                            : table == "outputs"
                             ? """
                               INSERT INTO outputs SELECT * FROM src.outputs WHERE true ON CONFLICT(sample_id, restorer) DO UPDATE SET
                                 status=excluded.status, file=excluded.file, hash=excluded.hash, latency_ms=excluded.latency_ms,
