@@ -114,16 +114,18 @@ public sealed class ResultsStore : IDisposable
             var store = new ResultsStore(path, connection, lockFile);
             try
             {
+                // An existing file is validated before anything is written to it (journal_mode=WAL rewrites the header).
                 if (exists)
                 {
                     store.Validate();
+                    store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
                 }
                 else
                 {
+                    store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
                     store.Create(toolVersion);
                 }
 
-                store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
                 return store;
             }
             catch
