@@ -11,15 +11,19 @@ public sealed class RunProcessTests
         using var w = new Workspace();
         w.Images();
         var spec = w.Spec();
+        var clock = Stopwatch.StartNew();
         var reference = Cli.Run("run", spec, "--out", w.Path("ref"));
+        var duration = clock.Elapsed.TotalMilliseconds;
         Assert.True(reference.ExitCode == 0, reference.Stderr);
 
+        // Kill points spread over the span of an uninterrupted run (process start included), so some land in
+        // the degradation phase, some between restorers, some mid-item, whatever the machine's speed.
         var random = new Random(20261123);
         var kills = 0;
         for (var attempt = 0; attempt < 6; attempt++)
         {
             using var process = Cli.Start("run", spec, "--out", w.Path("killed"), "--threads", "2");
-            var delay = random.Next(250, 2500);
+            var delay = (int)(duration * (0.1 + 0.35 * random.NextDouble()));
             if (!process.WaitForExit(delay))
             {
                 process.Kill(entireProcessTree: true); // SIGKILL
@@ -51,6 +55,32 @@ public sealed class RunProcessTests
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("(0 computed,", again.Stderr, StringComparison.Ordinal);
         Assert.Equal(before, StoreDump.Dump(w.Path("o", "results.db")));
+    }
+
+    [Fact]
+    public void A_changed_restorer_recomputes_only_its_own_outputs_and_a_new_metric_only_its_scores()
+    {
+        using var w = new Workspace();
+        w.Images(2);
+        var spec = w.Spec();
+        Assert.Equal(0, Cli.Run("run", spec, "--out", w.Path("o")).ExitCode);
+        var db = w.Path("o", "results.db");
+        var rlItems = StoreDump.Count(db, "SELECT count(*) FROM outputs WHERE restorer='richardson_lucy'");
+        var before = StoreDump.Count(db, "SELECT count(*) FROM scores");
+
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("iterations=15", "iterations=16", StringComparison.Ordinal));
+        var changed = Cli.Run("run", spec, "--out", w.Path("o"));
+        Assert.Equal(0, changed.ExitCode);
+        Assert.Contains($"({rlItems} computed,", changed.Stderr, StringComparison.Ordinal);
+        Assert.Contains("richardson_lucy: configuration changed", changed.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, StoreDump.Count(db, "SELECT count(*) FROM scores"));
+
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("  - lr_psnr", "  - lr_psnr\n  - lr_ssim", StringComparison.Ordinal));
+        var added = Cli.Run("run", spec, "--out", w.Path("o"));
+        Assert.Equal(0, added.ExitCode);
+        var outputs = StoreDump.Count(db, "SELECT count(*) FROM outputs");
+        Assert.Equal(before + outputs, StoreDump.Count(db, "SELECT count(*) FROM scores"));
+        Assert.Equal(outputs, StoreDump.Count(db, "SELECT count(*) FROM scores WHERE metric='lr_ssim'"));
     }
 
     [Fact]
