@@ -44,6 +44,38 @@ public sealed class RunProcessTests
     }
 
     [Fact]
+    public async Task Termination_stops_cleanly_with_exit_code_130_and_the_run_resumes()
+    {
+        // SIGTERM (what job engines send; Ctrl-C's SIGINT takes the same path) cancels the run: the items in
+        // flight are abandoned, the process exits with 130, and the next run completes the store.
+        using var w = new Workspace();
+        w.Images(3);
+        var spec = w.Spec();
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(0, Cli.Run("run", spec, "--out", w.Path("ref")).ExitCode);
+        var duration = clock.Elapsed;
+
+        using var process = Cli.Start("run", spec, "--out", w.Path("o"), "--threads", "1");
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(duration * 0.6);
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop within 60 s of SIGTERM");
+        if (process.ExitCode != 0)
+        {
+            Assert.Equal(130, process.ExitCode);
+            Assert.Contains("cancelled after", await stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, Cli.Run("run", spec, "--out", w.Path("o")).ExitCode);
+        Assert.Equal(StoreDump.Dump(w.Path("ref", "results.db")), StoreDump.Dump(w.Path("o", "results.db")));
+    }
+
+    [Fact]
     public void Running_again_computes_nothing()
     {
         using var w = new Workspace();
