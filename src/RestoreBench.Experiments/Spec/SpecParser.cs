@@ -323,11 +323,12 @@ public sealed class SpecParser
     {
         if (node is YamlScalarNode)
         {
-            return new MetricSpec(Scalar(node, path), 0, new Dictionary<string, string>());
+            return new MetricSpec(KnownMetric(node, path), 0, new Dictionary<string, string>());
         }
 
         var map = Keys(Mapping(node, path), path, MetricKeys);
-        var name = Scalar(Required(node, map, "name", path), path + ".name");
+        var nameNode = Required(node, map, "name", path);
+        var name = KnownMetric(nameNode, path + ".name");
         var crop = 0;
         if (map.TryGetValue("crop", out var c))
         {
@@ -350,6 +351,15 @@ public sealed class SpecParser
         }
 
         return new MetricSpec(name, crop, settings);
+    }
+
+    private string KnownMetric(YamlNode node, string path)
+    {
+        var name = Scalar(node, path);
+        var known = Metrics.Catalog.MetricCatalog.Default.Names;
+        return known.Contains(name)
+            ? name
+            : throw Error(node, path, $"unknown metric '{name}'{NameSuggestion.Hint(name, known)} (accepted: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
     }
 
     private static string ClassicalName(string spec)

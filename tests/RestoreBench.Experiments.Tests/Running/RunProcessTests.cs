@@ -76,6 +76,24 @@ public sealed class RunProcessTests
     }
 
     [Fact]
+    public void Spec_errors_and_unwritable_output_folders_are_usage_errors_with_one_line()
+    {
+        using var w = new Workspace();
+        w.Images(1);
+        var spec = w.Spec();
+        File.WriteAllText(spec, File.ReadAllText(spec).Replace("  - ssim_y", "  - ssim_yy", StringComparison.Ordinal));
+        var r = Cli.Run("run", spec, "--out", w.Path("o"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Matches(@"^error: .*spec\.yaml:\d+: metrics\[1\]: unknown metric 'ssim_yy'; did you mean 'ssim_y'\?", r.Stderr);
+        Assert.False(File.Exists(w.Path("o", "results.db")));
+
+        File.WriteAllText(w.Path("blocker"), "a file where the output folder should be");
+        var unwritable = Cli.Run("run", w.Spec(name: "ok.yaml"), "--out", w.Path("blocker", "o"));
+        Assert.Equal(2, unwritable.ExitCode);
+        Assert.Contains("output folder", unwritable.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Running_again_computes_nothing()
     {
         using var w = new Workspace();
