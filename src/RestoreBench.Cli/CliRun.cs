@@ -66,6 +66,19 @@ internal static class CliRun
         }
     }
 
+    /// <summary>Evaluates a parser, turning its format errors into usage errors.</summary>
+    public static T Format<T>(Func<T> factory)
+    {
+        try
+        {
+            return factory();
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     /// <summary>The exception's message on one line, without the parameter-name suffix.</summary>
     public static string OneLine(Exception e)
     {
@@ -73,6 +86,18 @@ internal static class CliRun
             ? a.Message.Replace($" (Parameter '{a.ParamName}')", "", StringComparison.Ordinal)
             : e.Message;
         return message.ReplaceLineEndings(" ").Trim();
+    }
+
+    public static void WriteText(string path, string text)
+    {
+        try
+        {
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{path}: cannot write ({e.Message})");
+        }
     }
 
     public static void WriteJson(string path, object value)

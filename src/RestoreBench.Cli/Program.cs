@@ -15,6 +15,8 @@ var root = new RootCommand("""
     RestoreCommand.Create(),
     ModelsCommand.Create(),
     CldmCommand.Create(),
+    RunCommand.Create(),
+    ResultsCommand.Create(),
 };
 
 var parse = root.Parse(args);
