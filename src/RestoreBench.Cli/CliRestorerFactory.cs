@@ -12,8 +12,7 @@ namespace RestoreBench.Cli;
 /// The experiment runner's restorer factory for the command line: every spec entry is turned into a
 /// <see cref="RestorerRequest"/> and resolved by <see cref="RestorerResolver"/> (the same code as
 /// <c>restore --model</c>). Catalog models that are not cached are pulled first (npm); when that is
-/// impossible the restorer is skipped with a notice. CLDM entries go to
-/// <see cref="BuiltinRestorerFactory"/> (not wired until RestoreBench.Diffusion is merged).
+/// impossible the restorer is skipped with a notice. CLDM entries become <see cref="CldmSpecRestorer"/>s.
 /// </summary>
 internal sealed class CliRestorerFactory(Action<string>? log = null) : BuiltinRestorerFactory
 {
@@ -53,6 +52,8 @@ internal sealed class CliRestorerFactory(Action<string>? log = null) : BuiltinRe
             case "folder":
                 request = new RestorerRequest { Model = "folder:" + folderPath, Scale = scale ?? 1 };
                 break;
+            case "cldm":
+                return CldmSpecRestorer.Create(restorer, threads);
             default:
                 return base.Create(restorer, resolvedSpec, folderPath, threads);
         }

@@ -15,8 +15,16 @@ namespace RestoreBench.Experiments.Spec;
 /// <param name="Knobs">Knob → value for this setting (sorted by knob), empty when not swept.</param>
 public sealed record ExpandedRestorer(string Name, string Family, RestorerSpec Entry, IReadOnlyDictionary<string, string> Knobs)
 {
-    /// <summary>The store's <c>kind</c>: the entry type, with catalog models stored as <c>onnx</c>.</summary>
-    public string Kind => Entry.Type == "catalog" ? "onnx" : Entry.Type;
+    /// <summary>
+    /// The store's <c>kind</c>: the entry type, with catalog models stored as <c>onnx</c> and CLDM
+    /// settings with <c>mode: vae</c> (D(E(I_reg)), Table 2) as <c>vae</c>.
+    /// </summary>
+    public string Kind => Entry.Type switch
+    {
+        "catalog" => "onnx",
+        "cldm" when Knobs.TryGetValue("mode", out var mode) && mode == "vae" => "vae",
+        _ => Entry.Type,
+    };
 
     /// <summary>Canonical JSON of the knob setting (<c>{}</c> when none); numbers stay numbers.</summary>
     public string KnobsJson => CanonicalJson(Knobs);

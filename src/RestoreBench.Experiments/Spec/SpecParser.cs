@@ -35,7 +35,7 @@ public sealed class SpecParser
         ["onnx"] = ["file", "scale", "input_range", "output_range", "pad_multiple", "tile", "tile_overlap", "device"],
         ["external"] = ["command", "scale", "timeout_s"],
         ["folder"] = ["path", "scale"],
-        ["cldm"] = ["manifest", "stage1", "prompt", "device"],
+        ["cldm"] = ["manifest", "stage1", "device"],
     };
 
     private static readonly string[] RestorerCommonKeys = ["name", "type", "tasks", "knobs"];
