@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using RestoreBench.Onnx.Import;
+using RestoreBench.Onnx.Runtime;
+using RestoreBench.Onnx.Tests.Zoo;
+using RestoreBench.Tests;
+using Xunit.Abstractions;
+
+namespace RestoreBench.Onnx.Tests.Import;
+
+/// <summary>
+/// The MAXIM deblurring graph model (the real package) converted by <see cref="TfjsGraphImporter"/> reproduces
+/// TensorFlow.js's own output on ../shared/reference/maxim (64x64 centre crop of a σ = 3 blurred astronaut,
+/// computed by @tensorflow/tfjs 4.11.0, CPU backend) within 1e-5 (max abs).
+/// </summary>
+public class MaximReferenceTests(ITestOutputHelper output)
+{
+    private const int Side = 64;
+
+    [MaximFact]
+    public async Task Converted_deblurring_graph_matches_tensorflow_js_within_1e_5()
+    {
+        var folder = await MaximPackages.ModelFolderAsync("maxim-deblurring");
+        var clock = Stopwatch.StartNew();
+        var result = TfjsGraphImporter.Import(folder, new TfjsGraphImportOptions { Height = Side, Width = Side });
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"import {clock.Elapsed.TotalSeconds:0.0} s: {result.Census.Values.Sum()} nodes, {result.FoldedNodes} folded, {result.OnnxNodes} ONNX nodes, {result.ParameterCount:N0} parameters"));
+        output.WriteLine(result.CensusText);
+        Assert.Equal(22_211_191, result.ParameterCount);
+        Assert.Equal([1, 3, Side, Side], result.OutputShape);
+
+        var input = ReadF32(SharedData.Reference("maxim", "astronaut_blur_s3_center64_input.f32"));
+        var expected = ReadF32(SharedData.Reference("maxim", "astronaut_blur_s3_center64_tfjs_output.f32"));
+        clock.Restart();
+        using var model = OnnxModel.Load(result.Model, "maxim-deblurring-64", new OnnxSessionSettings { Threads = 2 });
+        using var x = OrtValue.CreateTensorValueFromMemory(NhwcToNchw(input), [1, 3, Side, Side]);
+        using var y = model.Run(x);
+        var actual = NchwToNhwc(y.GetTensorDataAsSpan<float>().ToArray());
+        double max = 0;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(actual[i] - expected[i]));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"session + run {clock.Elapsed.TotalSeconds:0.0} s; max |ONNX − TF.js| = {max:E2}"));
+        Assert.True(max <= 1e-5, $"max abs difference {max} > 1e-5");
+    }
+
+    internal static float[] ReadF32(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var values = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+        return values;
+    }
+
+    private static float[] NhwcToNchw(float[] nhwc)
+    {
+        var result = new float[nhwc.Length];
+        for (var p = 0; p < Side * Side; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                result[(c * Side * Side) + p] = nhwc[(p * 3) + c];
+            }
+        }
+
+        return result;
+    }
+
+    private static float[] NchwToNhwc(float[] nchw)
+    {
+        var result = new float[nchw.Length];
+        for (var p = 0; p < Side * Side; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                result[(p * 3) + c] = nchw[(c * Side * Side) + p];
+            }
+        }
+
+        return result;
+    }
+}
