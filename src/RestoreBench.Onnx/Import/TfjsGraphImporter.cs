@@ -437,7 +437,9 @@ public static class TfjsGraphImporter
             data[i] = weight.Data[i];
         }
 
-        return TfValue.Const(TfType.Float, weight.Shape, data);
+        var value = TfValue.Const(TfType.Float, weight.Shape, data);
+        value.Learned = data.Length > 1;
+        return value;
     }
 
     private static (TfValue Value, int Channels) Input(TfNode node, OnnxGraphBuilder builder, TfjsGraphImportOptions options, string source)

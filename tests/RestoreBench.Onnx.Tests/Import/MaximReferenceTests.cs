@@ -12,31 +12,37 @@ namespace RestoreBench.Onnx.Tests.Import;
 /// <summary>
 /// The MAXIM deblurring graph model (the real package) converted by <see cref="TfjsGraphImporter"/> reproduces
 /// TensorFlow.js's own output on ../shared/reference/maxim (64x64 centre crop of a σ = 3 blurred astronaut,
-/// computed by @tensorflow/tfjs 4.11.0, CPU backend) within 1e-5 (max abs).
+/// and 128x128 centre crops of a σ = 3 blurred astronaut, computed by @tensorflow/tfjs 4.11.0, CPU backend)
+/// within 1e-5 (max abs).
 /// </summary>
 public class MaximReferenceTests(ITestOutputHelper output)
 {
-    private const int Side = 64;
+    [MaximFact]
+    public Task Converted_deblurring_graph_matches_tensorflow_js_within_1e_5_at_64() => MatchesReference(64);
 
     [MaximFact]
-    public async Task Converted_deblurring_graph_matches_tensorflow_js_within_1e_5()
+    public Task Converted_deblurring_graph_matches_tensorflow_js_within_1e_5_at_128() => MatchesReference(128);
+
+    private async Task MatchesReference(int side)
     {
         var folder = await MaximPackages.ModelFolderAsync("maxim-deblurring");
         var clock = Stopwatch.StartNew();
-        var result = TfjsGraphImporter.Import(folder, new TfjsGraphImportOptions { Height = Side, Width = Side });
+        var result = TfjsGraphImporter.Import(folder, new TfjsGraphImportOptions { Height = side, Width = side });
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"import {clock.Elapsed.TotalSeconds:0.0} s: {result.Census.Values.Sum()} nodes, {result.FoldedNodes} folded, {result.OnnxNodes} ONNX nodes, {result.ParameterCount:N0} parameters"));
         output.WriteLine(result.CensusText);
         Assert.Equal(22_211_191, result.ParameterCount);
-        Assert.Equal([1, 3, Side, Side], result.OutputShape);
+        Assert.Equal([1, 3, side, side], result.OutputShape);
 
-        var input = ReadF32(SharedData.Reference("maxim", "astronaut_blur_s3_center64_input.f32"));
-        var expected = ReadF32(SharedData.Reference("maxim", "astronaut_blur_s3_center64_tfjs_output.f32"));
+        var input = ReadF32(SharedData.Reference("maxim", $"astronaut_blur_s3_center{side}_input.f32"));
+        var expected = ReadF32(SharedData.Reference("maxim", $"astronaut_blur_s3_center{side}_tfjs_output.f32"));
         clock.Restart();
-        using var model = OnnxModel.Load(result.Model, "maxim-deblurring-64", new OnnxSessionSettings { Threads = 2 });
-        using var x = OrtValue.CreateTensorValueFromMemory(NhwcToNchw(input), [1, 3, Side, Side]);
+        using var model = OnnxModel.Load(result.Model, $"maxim-deblurring-{side}", new OnnxSessionSettings { Threads = 2 });
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ONNX initializers (learned tensors): {model.ParameterCount:N0}"));
+        Assert.InRange(model.ParameterCount, 22_207_605, 22_211_191);
+        using var x = OrtValue.CreateTensorValueFromMemory(Layout.ToNchw(input, side, side, 3), [1, 3, side, side]);
         using var y = model.Run(x);
-        var actual = NchwToNhwc(y.GetTensorDataAsSpan<float>().ToArray());
+        var actual = Layout.ToNhwc(y.GetTensorDataAsSpan<float>().ToArray(), side, side, 3);
         double max = 0;
         for (var i = 0; i < expected.Length; i++)
         {
@@ -53,33 +59,5 @@ public class MaximReferenceTests(ITestOutputHelper output)
         var values = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
         return values;
-    }
-
-    private static float[] NhwcToNchw(float[] nhwc)
-    {
-        var result = new float[nhwc.Length];
-        for (var p = 0; p < Side * Side; p++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                result[(c * Side * Side) + p] = nhwc[(p * 3) + c];
-            }
-        }
-
-        return result;
-    }
-
-    private static float[] NchwToNhwc(float[] nchw)
-    {
-        var result = new float[nchw.Length];
-        for (var p = 0; p < Side * Side; p++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                result[(p * 3) + c] = nchw[(c * Side * Side) + p];
-            }
-        }
-
-        return result;
     }
 }

@@ -79,12 +79,16 @@ internal sealed class TfGraphConverter(OnnxGraphBuilder builder, string source)
         if (result.IsConst)
         {
             FoldedNodes++;
+            foreach (var input in inputs)
+            {
+                result.Learned |= input.Learned;
+            }
         }
 
         return result;
     }
 
-    /// <summary>The ONNX value name of <paramref name="value"/>, adding a constant for a folded value the first time.</summary>
+    /// <summary>The ONNX value name of <paramref name="value"/>, adding a constant for a folded value the first time (an initializer when <see cref="TfValue.Learned"/>, else a Constant node).</summary>
     public string Onnx(TfValue value)
     {
         if (value.OnnxName is { } name)
@@ -102,7 +106,9 @@ internal sealed class TfGraphConverter(OnnxGraphBuilder builder, string source)
                 floats[i] = (float)data[i];
             }
 
-            value.OnnxName = builder.AddInitializer(string.Create(CultureInfo.InvariantCulture, $"tf_const_{++_constants}"), floats, dims);
+            value.OnnxName = value.Learned
+                ? builder.AddInitializer(string.Create(CultureInfo.InvariantCulture, $"tf_weight_{++_constants}"), floats, dims)
+                : builder.Constant(floats, dims);
         }
         else
         {
@@ -977,7 +983,9 @@ internal sealed class TfGraphConverter(OnnxGraphBuilder builder, string source)
             throw Fail(node, $"filter {TfShape.Text(filter.Shape)} is not 4-D");
         }
 
-        return Onnx(Transpose(node, filter, [3, 2, 0, 1]));
+        var oihw = Transpose(node, filter, [3, 2, 0, 1]);
+        oihw.Learned = filter.Learned;
+        return Onnx(oihw);
     }
 
     /// <summary>Conv2D (NHWC, filter HWIO) → Transpose to NCHW, ONNX Conv with explicit pads and group = C / filter_in, Transpose back.</summary>

@@ -44,6 +44,13 @@ internal sealed class TfValue
     /// <summary>Name of the ONNX value holding it: a computed value, or a constant once materialised.</summary>
     public string? OnnxName { get; set; }
 
+    /// <summary>
+    /// True for a constant derived from a learned tensor of the weights manifest (a float32 weight with more
+    /// than one element): written as an ONNX initializer, i.e. counted as parameters. Other folded constants
+    /// (shape arithmetic, resize matrices, scalars) become Constant nodes.
+    /// </summary>
+    public bool Learned { get; set; }
+
     /// <summary>True for a folded constant.</summary>
     public bool IsConst => Data is not null;
 
