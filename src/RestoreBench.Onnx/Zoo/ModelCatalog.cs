@@ -27,7 +27,7 @@ public static class ModelCatalog
     public const string Dehazing = "dehazing";
 
     /// <summary>Task name of the MAXIM low-light enhancement entry.</summary>
-    public const string Enhancement = "low-light-enhancement";
+    public const string Enhancement = "low-light";
 
     /// <summary>Task name of the MAXIM retouching entry.</summary>
     public const string Retouching = "retouching";
