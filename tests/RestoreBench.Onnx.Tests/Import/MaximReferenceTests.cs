@@ -23,6 +23,27 @@ public class MaximReferenceTests(ITestOutputHelper output)
     [MaximFact]
     public Task Converted_deblurring_graph_matches_tensorflow_js_within_1e_5_at_128() => MatchesReference(128);
 
+    /// <summary>The 2-stage graph shared by deraining, dehazing, enhancement and retouching converts (same op set) and runs.</summary>
+    [MaximFact]
+    public async Task Two_stage_deraining_graph_converts_and_runs()
+    {
+        var entry = RestoreBench.Onnx.Zoo.ModelCatalog.Get("maxim-deraining");
+        var folder = await MaximPackages.ModelFolderAsync(entry.Name);
+        var result = TfjsGraphImporter.Import(folder, new TfjsGraphImportOptions { Height = 64, Width = 64 });
+        Assert.Equal(entry.ParameterCount, result.ParameterCount);
+        Assert.Equal(27_809, result.Census.Values.Sum());
+        var deblurCensus = TfjsGraphImporter.Census(await MaximPackages.ModelFolderAsync("maxim-deblurring"));
+        Assert.Equal(deblurCensus.Keys, result.Census.Keys);
+
+        var input = ReadF32(SharedData.Reference("maxim", "astronaut_blur_s3_center64_input.f32"));
+        using var model = OnnxModel.Load(result.Model, "maxim-deraining-64", new OnnxSessionSettings { Threads = 2 });
+        using var x = OrtValue.CreateTensorValueFromMemory(Layout.ToNchw(input, 64, 64, 3), [1, 3, 64, 64]);
+        using var y = model.Run(x);
+        var values = y.GetTensorDataAsSpan<float>();
+        Assert.Equal(input.Length, values.Length);
+        Assert.Equal(0, OnnxImage.CountNonFinite(values));
+    }
+
     private async Task MatchesReference(int side)
     {
         var folder = await MaximPackages.ModelFolderAsync("maxim-deblurring");
