@@ -1,6 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using RestoreBench.Core.Imaging;
+using RestoreBench.Degradations.Blur;
 using RestoreBench.Onnx;
+using RestoreBench.Onnx.Import;
 using RestoreBench.Onnx.Runtime;
 using RestoreBench.Onnx.Zoo;
 using RestoreBench.Restorers;
@@ -114,7 +116,7 @@ internal static class RestorerResolver
             Threads = request.Threads,
             Device = Format(() => OnnxDevices.Parse(request.Device)),
         };
-        string path, name;
+        string path, name, format = "onnx";
         ValueRange input, output;
         int? scale = request.Scale;
         if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
@@ -161,13 +163,19 @@ internal static class RestorerResolver
             input = installed.Manifest.InputRange;
             output = installed.Manifest.OutputRange;
             scale ??= installed.Manifest.Scale;
+            format = installed.Manifest.Format;
         }
 
         OnnxModel? loaded = null;
         try
         {
             loaded = OnnxModel.Load(path, settings);
-            var onnx = new OnnxRestorer(loaded, name, input, output, scale, request.PadMultiple);
+            var onnx = new OnnxRestorer(loaded, name, input, output, scale, request.PadMultiple)
+            {
+                // Converted TF.js graph models (MAXIM) are padded by mirroring without repeating the edge sample.
+                PadMode = format == TfjsGraphImporter.Format ? BorderMode.Reflect101 : BorderMode.Symmetric,
+                Warning = message => Console.Error.WriteLine("warning: " + message),
+            };
             return request.Tiling.IsTiled ? new TiledRestorer(onnx, request.Tiling, request.Threads) : onnx;
         }
         catch (Exception e) when (e is OnnxModelException or OnnxProviderUnavailableException or ArgumentException or OnnxRuntimeException)

@@ -141,7 +141,7 @@ public sealed class ModelsCommandTests : IDisposable
 
     [Theory]
     [InlineData("text", "onnx", "not an ONNX model", 1)]
-    [InlineData("text", "keras-h5", "--format 'keras-h5' is not supported (accepted: tfjs-layers, onnx)", 2)]
+    [InlineData("text", "keras-h5", "--format 'keras-h5' is not supported (accepted: tfjs-layers, tfjs-graph, onnx)", 2)]
     [InlineData("text", "tfjs-layers", "not a TensorFlow.js model.json", 1)]
     [InlineData("range", "onnx", "--input-range: value range '255' is not MIN-MAX", 2)]
     public void Import_errors(string kind, string format, string expected, int exitCode)

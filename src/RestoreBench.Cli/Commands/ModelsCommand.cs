@@ -21,6 +21,7 @@ internal static class ModelsCommand
           restorebench models info esrgan-thick-x4
           restorebench models import my-model/model.json --format tfjs-layers --scale 2 --input-range 0-255 --name my-model
           restorebench models import net.onnx --format onnx --input-range 0-1 --name my-net
+          restorebench models import maxim/models/model.json --format tfjs-graph --input-range 0-1 --name my-maxim
           restorebench models import-onnx lpips-alex.onnx --kind lpips-backbone --name lpips-alex
           restorebench models import-taesd weights/taef2 --variant taef2
 
@@ -124,8 +125,8 @@ internal static class ModelsCommand
 
     private static Command Import()
     {
-        var path = new Argument<string>("PATH") { Description = "model.json of a TensorFlow.js layers model (or its folder), or an .onnx file." };
-        var format = new Option<string>("--format") { Description = "Source format: tfjs-layers or onnx.", Required = true };
+        var path = new Argument<string>("PATH") { Description = "model.json of a TensorFlow.js layers or graph model (or its folder), or an .onnx file." };
+        var format = new Option<string>("--format") { Description = "Source format: tfjs-layers, tfjs-graph (converted for a 256x256 input; larger images are tiled) or onnx.", Required = true };
         var name = new Option<string>("--name") { Description = "Name in the cache (lowercase letters, digits, '.', '_', '-').", Required = true };
         var scale = new Option<int?>("--scale") { Description = "Upscaling factor; checked against the network, required when it cannot be detected." };
         var inputRange = new Option<string>("--input-range") { Description = "Value range of the network's RGB input, e.g. 0-255 or 0-1.", Required = true };
@@ -133,7 +134,7 @@ internal static class ModelsCommand
         var licence = new Option<string>("--licence") { Description = "Licence of the weights, for tables.", DefaultValueFactory = _ => "unknown" };
         var training = new Option<string>("--training-data") { Description = "Training data, for tables.", DefaultValueFactory = _ => "unknown" };
         var force = new Option<bool>("--force") { Description = "Replace an imported model of the same name." };
-        var command = new Command("import", "Convert (TensorFlow.js layers) or copy (ONNX) a model into the cache under a name.")
+        var command = new Command("import", "Convert (TensorFlow.js layers or graph model) or copy (ONNX) a model into the cache under a name.")
         {
             path, format, name, scale, inputRange, outputRange, licence, training, force,
         };
@@ -155,8 +156,9 @@ internal static class ModelsCommand
                 installed = r.GetRequiredValue(format) switch
                 {
                     "tfjs-layers" => store.ImportTfjs(source, request),
+                    "tfjs-graph" => store.ImportTfjsGraph(source, request, new StderrLog()),
                     "onnx" => store.ImportOnnx(source, request),
-                    var other => throw new UsageException($"--format '{other}' is not supported (accepted: tfjs-layers, onnx)"),
+                    var other => throw new UsageException($"--format '{other}' is not supported (accepted: tfjs-layers, tfjs-graph, onnx)"),
                 };
             }
             catch (ModelStoreException e)

@@ -24,6 +24,7 @@ internal static class RestoreCommand
           restorebench restore --model "classical:wiener(sigma=3,balance=0.1)" blurred/ out/wiener --threads 2
           restorebench restore --model "classical:richardson_lucy(sigma=3,iterations=30)" blurred/ out/rl --tile 128 --tile-overlap 32
           restorebench restore --model esrgan-thick-x4 lr/ out/esrgan --tile 256 --tile-overlap 32
+          restorebench restore --model maxim-deblurring blurred/ out/maxim --threads 2
           restorebench restore --model my_net.onnx --input-range 0-255 lr/ out/mine
           restorebench restore --model folder:results/diffbir lr/ out/diffbir --scale 4
           restorebench restore --model "external:python3 inference.py --input {input_dir} --output {output_dir} --upscale {scale}" lr/ out/supir --scale 4 --timeout 7200

@@ -6,8 +6,9 @@ namespace RestoreBench.Onnx.Import;
 /// <summary>One weight tensor of a TensorFlow.js model, dequantized to float32.</summary>
 /// <param name="Name">Manifest name, e.g. <c>F_1_1_1/kernel</c>.</param>
 /// <param name="Shape">Shape as stored (Keras layout, e.g. <c>[kh, kw, in, out]</c> for a Conv2D kernel).</param>
-/// <param name="Data">Values, row-major.</param>
-internal sealed record TfjsWeight(string Name, int[] Shape, float[] Data);
+/// <param name="Data">Values, row-major (float32 weights; empty for int32 ones).</param>
+/// <param name="Int32Data">Values of an int32 weight (graph models store shape constants so), else null.</param>
+internal sealed record TfjsWeight(string Name, int[] Shape, float[] Data, int[]? Int32Data = null);
 
 /// <summary>
 /// Reads the <c>weightsManifest</c> of a TensorFlow.js model: each group's shard files are concatenated
@@ -17,7 +18,11 @@ internal sealed record TfjsWeight(string Name, int[] Shape, float[] Data);
 /// </summary>
 internal static class TfjsWeights
 {
-    public static Dictionary<string, TfjsWeight> Load(JsonElement manifest, string folder, string source)
+    /// <param name="manifest">The <c>weightsManifest</c> list.</param>
+    /// <param name="folder">Folder of model.json (shard paths are relative to it).</param>
+    /// <param name="source">File name for error messages.</param>
+    /// <param name="allowInt32">Also read <c>int32</c> weights (graph models); layers models have only float32.</param>
+    public static Dictionary<string, TfjsWeight> Load(JsonElement manifest, string folder, string source, bool allowInt32 = false)
     {
         if (manifest.ValueKind != JsonValueKind.Array)
         {
@@ -38,7 +43,7 @@ internal static class TfjsWeights
 
             foreach (var entry in weights.EnumerateArray())
             {
-                var weight = Decode(entry, data, ref offset, source);
+                var weight = Decode(entry, data, ref offset, source, allowInt32);
                 if (!result.TryAdd(weight.Name, weight))
                 {
                     throw new ModelImportException($"{source}: weight '{weight.Name}' appears twice in the manifest");
@@ -96,7 +101,7 @@ internal static class TfjsWeights
         return all;
     }
 
-    private static TfjsWeight Decode(JsonElement entry, byte[] data, ref long offset, string source)
+    private static TfjsWeight Decode(JsonElement entry, byte[] data, ref long offset, string source, bool allowInt32)
     {
         var name = entry.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
         if (name.Length == 0)
@@ -119,6 +124,18 @@ internal static class TfjsWeights
         }
 
         var dtype = entry.TryGetProperty("dtype", out var dt) ? dt.GetString() : null;
+        if (dtype == "int32" && allowInt32 && !entry.TryGetProperty("quantization", out _))
+        {
+            var raw = Take(data, ref offset, count * 4, name, source);
+            var ints = new int[checked((int)count)];
+            for (var i = 0; i < ints.Length; i++)
+            {
+                ints[i] = BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(i * 4, 4));
+            }
+
+            return new TfjsWeight(name, shape, [], ints);
+        }
+
         if (dtype != "float32")
         {
             throw new ModelImportException($"{source}: weight '{name}' has dtype '{dtype}' (supported: float32, optionally uint8/uint16-quantized)");

@@ -98,6 +98,13 @@ public sealed partial class ModelStore
     /// <summary>Environment variable that overrides the cache folder.</summary>
     public const string EnvironmentVariable = "RESTOREBENCH_HOME";
 
+    /// <summary>
+    /// Input side (pixels) that TensorFlow.js graph models are converted for (their shape arithmetic is folded
+    /// for one size): 256, MAXIM's training crop size and a multiple of its side multiple 64. The ONNX input is
+    /// then fixed at [1, 3, 256, 256]; <c>OnnxRestorer</c> tiles larger images and pads smaller ones.
+    /// </summary>
+    public const int GraphModelTileSize = 256;
+
     private static readonly string Version =
         typeof(ModelStore).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -291,11 +298,7 @@ public sealed partial class ModelStore
 
             cancellationToken.ThrowIfCancellationRequested();
             log?.Report($"{entry.Name}: converting {entry.Package.Spec}/{entry.ModelPath} ({entry.Format}) to ONNX");
-            var result = TfjsLayersImporter.Import(modelJson, new TfjsImportOptions
-            {
-                GraphName = entry.Name,
-                Metadata = Metadata(entry.Name, entry.Scale, entry.InputRange, entry.OutputRange, $"{entry.Package.Spec}:{entry.ModelPath}"),
-            });
+            var result = ConvertModel(entry, modelJson, log);
             if (result.Scale != entry.Scale || result.ParameterCount != entry.ParameterCount)
             {
                 throw new ModelStoreException($"{entry.Name}: the converted network has scale {result.Scale?.ToString(CultureInfo.InvariantCulture) ?? "?"} and {result.ParameterCount} parameters; the catalog says scale {entry.Scale} and {entry.ParameterCount}");
@@ -322,6 +325,42 @@ public sealed partial class ModelStore
         finally
         {
             DeleteQuietly(work);
+        }
+    }
+
+    /// <summary>
+    /// Converts a catalog entry's model: <c>tfjs-layers</c> with <see cref="TfjsLayersImporter"/> (any input size);
+    /// <c>tfjs-graph</c> with <see cref="TfjsGraphImporter"/> for a fixed <see cref="GraphModelTileSize"/>² input
+    /// (the restorer tiles larger images and pads smaller ones), logging the op census.
+    /// </summary>
+    private static (byte[] Model, int? Scale, long ParameterCount) ConvertModel(CatalogModel entry, string modelJson, IProgress<string>? log)
+    {
+        var metadata = Metadata(entry.Name, entry.Scale, entry.InputRange, entry.OutputRange, $"{entry.Package.Spec}:{entry.ModelPath}");
+        switch (entry.Format)
+        {
+            case "tfjs-layers":
+            {
+                var layers = TfjsLayersImporter.Import(modelJson, new TfjsImportOptions { GraphName = entry.Name, Metadata = metadata });
+                return (layers.Model, layers.Scale, layers.ParameterCount);
+            }
+
+            case TfjsGraphImporter.Format:
+            {
+                var graph = TfjsGraphImporter.Import(modelJson, new TfjsGraphImportOptions
+                {
+                    Height = GraphModelTileSize,
+                    Width = GraphModelTileSize,
+                    GraphName = entry.Name,
+                    Metadata = metadata,
+                });
+                log?.Report($"{entry.Name}: op census {graph.CensusText}");
+                log?.Report($"{entry.Name}: {graph.Census.Values.Sum():N0} graph nodes, {graph.FoldedNodes:N0} folded for a {GraphModelTileSize}x{GraphModelTileSize} input, {graph.OnnxNodes:N0} ONNX nodes");
+                var scale = graph.OutputShape[2] % graph.Height == 0 && graph.OutputShape[2] / graph.Height == graph.OutputShape[3] / graph.Width ? graph.OutputShape[2] / graph.Height : (int?)null;
+                return (graph.Model, scale, graph.ParameterCount);
+            }
+
+            default:
+                throw new ModelStoreException($"{entry.Name}: format '{entry.Format}' is not known (accepted: tfjs-layers, {TfjsGraphImporter.Format})");
         }
     }
 
@@ -416,6 +455,35 @@ public sealed partial class ModelStore
         var scale = ScaleOf(result.Scale, request.Scale, path);
         var model = request.Scale is null ? TfjsLayersImporter.Import(path, Options(scale)).Model : result.Model;
         return StoreImported(request, name, scale, result.ParameterCount, model, "tfjs-layers", path);
+    }
+
+    /// <summary>
+    /// Converts a TensorFlow.js graph model (model.json or its folder) for a fixed
+    /// <see cref="GraphModelTileSize"/>² input and stores it under <see cref="ModelImportRequest.Name"/>.
+    /// </summary>
+    /// <param name="path">model.json or its folder.</param>
+    /// <param name="request">Name, ranges, licence, training data.</param>
+    /// <param name="log">Receives the op census.</param>
+    /// <exception cref="ModelStoreException">Bad or taken name, or a declared scale that contradicts the network.</exception>
+    /// <exception cref="ModelImportException">The model cannot be converted (e.g. an unknown op, named with its node).</exception>
+    public InstalledModel ImportTfjsGraph(string path, ModelImportRequest request, IProgress<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var name = CheckImportName(request);
+        var output = request.OutputRange ?? request.InputRange;
+        var census = TfjsGraphImporter.Census(path);
+        log?.Report($"{name}: op census {TfjsGraphImporter.FormatCensus(census)}");
+        var result = TfjsGraphImporter.Import(path, new TfjsGraphImportOptions
+        {
+            Height = GraphModelTileSize,
+            Width = GraphModelTileSize,
+            GraphName = name,
+            Metadata = Metadata(name, request.Scale ?? 1, request.InputRange, output, Path.GetFullPath(path)),
+        });
+        var detected = result.OutputShape[2] % result.Height == 0 && result.OutputShape[2] / result.Height == result.OutputShape[3] / result.Width
+            ? result.OutputShape[2] / result.Height : (int?)null;
+        var scale = ScaleOf(detected, request.Scale, path);
+        return StoreImported(request, name, scale, result.ParameterCount, result.Model, TfjsGraphImporter.Format, path);
     }
 
     /// <summary>

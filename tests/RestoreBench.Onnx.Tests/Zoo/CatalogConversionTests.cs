@@ -5,10 +5,13 @@ using RestoreBench.Onnx.Zoo;
 
 namespace RestoreBench.Onnx.Tests.Zoo;
 
-/// <summary>Every catalog entry pulls, converts with the catalog's scale and parameter count, and runs.</summary>
+/// <summary>
+/// Every layers-model catalog entry pulls, converts with the catalog's scale and parameter count, and runs.
+/// (The MAXIM graph models take ~1 minute each to pull here; they are covered by MaximReferenceTests.)
+/// </summary>
 public class CatalogConversionTests
 {
-    public static TheoryData<string> AllModels() => [.. ModelCatalog.Names];
+    public static TheoryData<string> AllModels() => [.. ModelCatalog.All.Where(e => e.Format == "tfjs-layers").Select(e => e.Name)];
 
     [ZooTheory]
     [MemberData(nameof(AllModels))]

@@ -7,15 +7,27 @@ public class ModelCatalogTests
     [Fact]
     public void Names_are_unique_lowercase_and_entries_are_complete()
     {
-        Assert.Equal(17, ModelCatalog.All.Count);
+        Assert.Equal(24, ModelCatalog.All.Count);
         Assert.Equal(ModelCatalog.Names.Count, ModelCatalog.Names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         foreach (var e in ModelCatalog.All)
         {
             Assert.Equal(e.Name.ToLowerInvariant(), e.Name);
             Assert.StartsWith("sha512-", e.Package.Integrity, StringComparison.Ordinal);
             Assert.Equal(88, e.Package.Integrity.Length - "sha512-".Length);
-            Assert.True(e.Scale is 2 or 3 or 4 or 8);
-            Assert.EndsWith("x" + e.Scale, e.Name, StringComparison.Ordinal);
+            if (e.Task == ModelCatalog.SuperResolution)
+            {
+                Assert.True(e.Scale is 2 or 3 or 4 or 8);
+                Assert.EndsWith("x" + e.Scale, e.Name, StringComparison.Ordinal);
+                Assert.Equal("tfjs-layers", e.Format);
+            }
+            else
+            {
+                Assert.StartsWith("maxim-", e.Name, StringComparison.Ordinal);
+                Assert.Equal(1, e.Scale);
+                Assert.Equal("tfjs-graph", e.Format);
+                Assert.Equal("@upscalerjs/" + e.Name + "@0.1.0", e.Package.Spec);
+            }
+
             Assert.True(e.ParameterCount > 0);
             Assert.False(string.IsNullOrWhiteSpace(e.Licence));
             Assert.False(string.IsNullOrWhiteSpace(e.TrainingData));
@@ -23,6 +35,20 @@ public class ModelCatalogTests
         }
 
         Assert.Equal(10, ModelCatalog.All.Count(e => e.HasFixture));
+    }
+
+    [Fact]
+    public void Maxim_entries_state_task_training_data_and_range()
+    {
+        var deblur = ModelCatalog.Get("maxim-deblurring");
+        Assert.Equal(ModelCatalog.Deblurring, deblur.Task);
+        Assert.Equal(22_211_191, deblur.ParameterCount);
+        Assert.StartsWith("GoPro", deblur.TrainingData, StringComparison.Ordinal);
+        Assert.Equal(ValueRange.Unit, deblur.InputRange);
+        Assert.Contains("MIT", deblur.Licence, StringComparison.Ordinal);
+        Assert.StartsWith("SIDD", ModelCatalog.Get("maxim-denoising").TrainingData, StringComparison.Ordinal);
+        Assert.Equal(14_173_315, ModelCatalog.Get("maxim-retouching").ParameterCount);
+        Assert.Equal(7, ModelCatalog.All.Count(e => e.Format == "tfjs-graph"));
     }
 
     [Fact]

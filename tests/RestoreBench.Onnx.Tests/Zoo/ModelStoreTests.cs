@@ -28,6 +28,36 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Pull_of_a_graph_model_converts_it_for_the_fixed_tile_size_and_logs_the_census()
+    {
+        var store = Store();
+        var graph = new TinyTfGraph(3);
+        var filter = graph.Const(TfjsGraphImporterTests.Ramp(3 * 3 * 3 * 3, 0.1f), 3, 3, 3, 3);
+        graph.Output(graph.Op("AddV2", [TinyTfGraph.Input, graph.Op("Conv2D", [TinyTfGraph.Input, filter], new JsonObject
+        {
+            ["T"] = TinyTfGraph.Type("DT_FLOAT"),
+            ["padding"] = TinyTfGraph.Text("SAME"),
+            ["strides"] = TinyTfGraph.List(1, 1, 1, 1),
+        })]));
+        var source = Path.Combine(_dir, "graph-src");
+        graph.Write(source);
+        var tarball = Path.Combine(_dir, "graph.tgz");
+        TestPackages.Write(tarball, Directory.GetFiles(source).Order(StringComparer.Ordinal).Select(f => ("package/models/" + Path.GetFileName(f), File.ReadAllBytes(f))));
+        var entry = new CatalogModel("tiny-graph", ModelCatalog.Deblurring, 1, new NpmPackage("@test/graph", "1.0.0", PackageIntegrity.Compute(tarball)),
+            "models", TfjsGraphImporter.Format, ValueRange.Unit, ValueRange.Unit, "test graph", 81, "MIT", "none", null, null, "test");
+        Directory.CreateDirectory(store.PackagesFolder);
+        File.Copy(tarball, store.PackagePath(entry.Package));
+
+        var log = new List<string>();
+        var installed = await store.PullAsync(entry, new SyncLog(log));
+        Assert.Equal(TfjsGraphImporter.Format, installed.Manifest.Format);
+        Assert.Contains(log, l => l.Contains("op census AddV2×1, Const×1, Conv2D×1, Identity×1, Placeholder×1", StringComparison.Ordinal));
+        using var model = OnnxModel.Load(installed.OnnxPath);
+        Assert.Equal("[1,3,256,256]", model.Inputs[0].ShapeText);
+        Assert.Equal(81, model.ParameterCount);
+    }
+
+    [Fact]
     public async Task Pull_from_a_placed_tarball_needs_no_npm_and_stores_model_and_manifest()
     {
         var store = Store();

@@ -121,4 +121,95 @@ public class OnnxRestorerTests
         using var two = new OnnxRestorer(BoxThenUpsample(2), "b", ValueRange.Unit, ValueRange.Unit);
         Assert.Equal(one.Restore(input).Data.ToArray(), two.Restore(input).Data.ToArray());
     }
+
+    /// <summary>A fixed-size [1, 3, 16, 16] model: a 3x3 depthwise box filter with zero padding (radius 1).</summary>
+    private static OnnxModel FixedBox16()
+    {
+        var b = new OnnxGraphBuilder("box16");
+        var x = b.AddInput("x", TensorElementType.Float, 1, 3, 16, 16);
+        var weights = new float[3 * 9];
+        Array.Fill(weights, 1f / 9f);
+        weights[4] = 3f / 9f;
+        var w = b.AddInitializer("w", weights, 3, 1, 3, 3);
+        b.AddOutput(b.Conv(x, w, null, pads: [1, 1, 1, 1], group: 3), "y");
+        return OnnxModel.Load(b.ToBytes(), "box16", new OnnxSessionSettings { Threads = 1 });
+    }
+
+    [Fact]
+    public void Fixed_size_model_pads_a_smaller_image_reflectively_and_warns()
+    {
+        var warnings = new List<string>();
+        using var restorer = new OnnxRestorer(FixedBox16(), "box16", ValueRange.Unit, ValueRange.Unit, scale: 1)
+        {
+            PadMode = RestoreBench.Degradations.Blur.BorderMode.Reflect101,
+            Warning = warnings.Add,
+        };
+        Assert.Equal((16, 16), restorer.FixedSize);
+        var input = Pattern(3, 10, 13);
+        var output = restorer.Restore(input);
+        Assert.Equal((3, 10, 13), (output.Channels, output.Height, output.Width));
+        var warning = Assert.Single(warnings);
+        Assert.Contains("10x13 padded (reflect101) to 16x16", warning, StringComparison.Ordinal);
+
+        // Channel 0 (centre weight 3/9): inside, each output is the box filter of the input; at the bottom/right border the filter sees the
+        // mirrored row/column (reflect101: index 10 → 8), not zeros.
+        const double centre = 3.0 / 9.0, other = 1.0 / 9.0;
+        double Box(int c, int y, int x)
+        {
+            double sum = 0;
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    int yy = y + dy, xx = x + dx;
+                    if (yy < 0 || xx < 0)
+                    {
+                        continue; // the model's own zero padding at the top/left
+                    }
+
+                    yy = yy >= 10 ? 18 - yy : yy;
+                    xx = xx >= 13 ? 24 - xx : xx;
+                    sum += (dy == 0 && dx == 0 ? centre : other) * At(input, c, yy, xx);
+                }
+            }
+
+            return sum;
+        }
+
+        foreach (var (y, x) in new[] { (5, 6), (9, 12), (9, 0), (0, 12) })
+        {
+            Assert.True(Math.Abs(At(output, 0, y, x) - Box(0, y, x)) < 1e-6, $"({y},{x}): {At(output, 0, y, x)} vs {Box(0, y, x)}");
+        }
+    }
+
+    [Fact]
+    public void Fixed_size_model_tiles_a_larger_image_and_warns()
+    {
+        var warnings = new List<string>();
+        using var restorer = new OnnxRestorer(FixedBox16(), "box16", ValueRange.Unit, ValueRange.Unit, scale: 1) { TileOverlap = 8, Warning = warnings.Add };
+        var input = Pattern(3, 40, 37);
+        var output = restorer.Restore(input);
+        Assert.Equal((40, 37), (output.Height, output.Width));
+        Assert.Contains("16x16 tiles overlapping by 8 px", Assert.Single(warnings), StringComparison.Ordinal);
+
+        // Away from the image border every pixel is the box filter of its neighbourhood, whatever the tile.
+        for (var y = 1; y < 39; y += 3)
+        {
+            for (var x = 1; x < 36; x += 2)
+            {
+                double sum = 0;
+                for (var dy = -1; dy <= 1; dy++)
+                {
+                    for (var dx = -1; dx <= 1; dx++)
+                    {
+                        sum += (dy == 0 && dx == 0 ? 3.0 : 1.0) / 9.0 * At(input, 0, y + dy, x + dx);
+                    }
+                }
+
+                Assert.True(Math.Abs(At(output, 0, y, x) - sum) < 1e-6, $"({y},{x}): {At(output, 0, y, x)} vs {sum}");
+            }
+        }
+    }
+
+    private static double At(ImageTensor image, int c, int y, int x) => image.Data[(((c * image.Height) + y) * image.Width) + x];
 }
