@@ -23,7 +23,7 @@ internal static class Fmt
         return v.ToString(format, CultureInfo.InvariantCulture);
     }
 
-    public static string Interval(MeanInterval m) => m.N < 2 || double.IsNaN(m.Low) ? "" : $"[{Num(m.Low)}, {Num(m.High)}]";
+    public static string Interval(MeanInterval m) => m.N < 2 || !double.IsFinite(m.Low) || !double.IsFinite(m.High) ? "" : $"[{Num(m.Low)}, {Num(m.High)}]";
 
     public static string P(double p) => double.IsNaN(p) ? "—" : p < 1e-4 ? p.ToString("0.0E+0", CultureInfo.InvariantCulture) : p.ToString("0.0000", CultureInfo.InvariantCulture);
 

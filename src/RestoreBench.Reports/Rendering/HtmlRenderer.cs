@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace RestoreBench.Reports.Rendering;
 
@@ -8,7 +9,7 @@ namespace RestoreBench.Reports.Rendering;
 /// (<c>default-src 'none'</c>) forbids scripts and remote loads even if a string escaped the escaping;
 /// every text (names, file names, spec values) is HTML-escaped.
 /// </summary>
-internal static class HtmlRenderer
+internal static partial class HtmlRenderer
 {
     private const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#111;line-height:1.4}
@@ -100,7 +101,7 @@ internal static class HtmlRenderer
                 break;
             case FigureBlock f:
                 var plot = plots[f];
-                sb.Append("<figure class=\"plot\">\n").Append(InlineSvg(plot.Svg)).Append("\n<figcaption>")
+                sb.Append("<figure class=\"plot\">\n").Append(InlineSvg(plot.Svg, Path.GetFileNameWithoutExtension(plot.PngPath))).Append("\n<figcaption>")
                     .Append(Escape(f.Caption)).Append("</figcaption>\n</figure>\n");
                 break;
             case ImageRowBlock row:
@@ -166,8 +167,12 @@ internal static class HtmlRenderer
         sb.Append("</tbody>\n</table>\n");
     }
 
-    /// <summary>The SVG element of ScottPlot's output (the XML declaration dropped); its text is already XML-escaped by Skia's SVG writer.</summary>
-    private static string InlineSvg(string svg)
+    /// <summary>
+    /// The SVG element of ScottPlot's output (the XML declaration dropped); its text is already XML-escaped by
+    /// Skia's SVG writer. Skia numbers clip-path ids with a process-wide counter, so they are renamed
+    /// <c>{prefix}-c{n}</c> in order of appearance: unique within the page and the same on every run.
+    /// </summary>
+    private static string InlineSvg(string svg, string prefix)
     {
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
         if (start < 0)
@@ -175,6 +180,19 @@ internal static class HtmlRenderer
             throw new InvalidOperationException("The plot renderer returned no <svg> element.");
         }
 
-        return svg[start..].Trim();
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        return SvgId().Replace(svg[start..].Trim(), m =>
+        {
+            if (!names.TryGetValue(m.Groups[2].Value, out var name))
+            {
+                name = $"{prefix}-c{names.Count}";
+                names[m.Groups[2].Value] = name;
+            }
+
+            return m.Groups[1].Value + name;
+        });
     }
+
+    [GeneratedRegex(@"(id=""|url\(#)(cl_[0-9a-f]+)")]
+    private static partial Regex SvgId();
 }
