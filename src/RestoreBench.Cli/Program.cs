@@ -14,6 +14,7 @@ var root = new RootCommand("""
     MetricsCommand.Create(),
     RestoreCommand.Create(),
     ModelsCommand.Create(),
+    ReportCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -12,7 +12,7 @@ public sealed class MarkdownSnapshotTests
     {
         using var dir = new TempDir();
         var store = TestStores.Small(dir.Sub("store"));
-        var page = ReportWriter.Write(store, dir.Sub("out"), new ReportOptions { Format = ReportFormat.Markdown, BootstrapResamples = 1000 });
+        var page = ReportWriter.Write(store, dir.Sub("out"), new ReportOptions { Format = ReportFormat.Markdown, BootstrapResamples = 1000, Pairs = [("esrgan", "bicubic"), ("cldm[steps=50]", "esrgan")] });
         var actual = File.ReadAllText(page);
         var golden = Path.Combine(SourceFolder(), "TestData", "golden", "small.md");
         if (Environment.GetEnvironmentVariable("RESTOREBENCH_UPDATE_GOLDEN") == "1")

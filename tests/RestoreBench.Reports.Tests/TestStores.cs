@@ -75,24 +75,24 @@ internal static class TestStores
                         continue;
                     }
 
-                    var outFile = Path.Combine(dir, $"{image}.{PlotWriter.FileName(r.Name)}.png");
+                    var outFile = Path.Combine(dir, $"{image}.{SafeName(r.Name)}.png");
                     ImageFile.WritePng(Blend(gt, lq, r.Quality), outFile);
                     b.Output(id, r.Name, Path.GetRelativePath(folder, outFile), 5 + r.Params / 1e6 + i);
                     var q = r.Quality * (1 - 0.3 * level) + 0.01 * i;
-                    b.Score(id, r.Name, "psnr_y", r.Name == "taef2[input=gt]" && i == 0 && ti == 0 ? double.PositiveInfinity : 20 + 10 * q + 0.1 * i);
-                    b.Score(id, r.Name, "ssim_y", 0.5 + 0.4 * q - 0.005 * i + 0.002 * i * i * r.Quality);
-                    b.Score(id, r.Name, "lpips", 0.6 - 0.5 * q + 0.003 * i);
+                    b.Score(id, r.Name, "psnr_y", r.Name == "taef2[input=gt]" && i == 0 && ti == 0 ? double.PositiveInfinity : 20 + 10 * q + 0.1 * i + 10 * Jitter(r.Name, i, 0));
+                    b.Score(id, r.Name, "ssim_y", 0.5 + 0.4 * q - 0.005 * i + 0.002 * i * i * r.Quality + Jitter(r.Name, i, 1));
+                    b.Score(id, r.Name, "lpips", 0.6 - 0.5 * q + 0.003 * i + Jitter(r.Name, i, 2));
                     if (r.Name == "lq" && i == 2)
                     {
                         b.Score(id, r.Name, "niqe", null, error: "image smaller than 96x96 after border crop");
                     }
                     else
                     {
-                        b.Score(id, r.Name, "niqe", 9 - (r.Kind == "cldm" ? 6 : 4) * q + 0.05 * i);
+                        b.Score(id, r.Name, "niqe", 9 - (r.Kind == "cldm" ? 6 : 4) * q + 0.05 * i + 10 * Jitter(r.Name, i, 3));
                     }
 
-                    b.Score(id, r.Name, "align_dinov2", 0.8 - 0.5 * q + 0.01 * i, "mode=gt");
-                    b.Score(id, r.Name, "align_dinov2", 0.5 - 0.3 * q + 0.02 * i * level, "mode=lq");
+                    b.Score(id, r.Name, "align_dinov2", 0.8 - 0.5 * q + 0.01 * i + Jitter(r.Name, i, 4), "mode=gt");
+                    b.Score(id, r.Name, "align_dinov2", 0.5 - 0.3 * q + 0.02 * i * level + Jitter(r.Name, i, 5), "mode=lq");
                 }
             }
         }
@@ -174,6 +174,21 @@ internal static class TestStores
 
         return path;
     }
+
+    /// <summary>A small deterministic per-(restorer, image, metric) offset in [−0.005, 0.005], so paired differences vary between images.</summary>
+    public static double Jitter(string restorer, int image, int metric)
+    {
+        var h = 0;
+        foreach (var c in restorer)
+        {
+            h = (h * 31 + c) % 1009;
+        }
+
+        return ((h * (image + 3) + 7 * metric * (image + 1)) % 11 - 5) / 1000.0;
+    }
+
+    /// <summary>A file-name-safe form of a restorer name (letters and digits kept, anything else '_').</summary>
+    public static string SafeName(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
 
     /// <summary>A smooth colour pattern with some texture, different per <paramref name="variant"/>.</summary>
     public static ImageTensor Pattern(int size, int variant)

@@ -150,7 +150,7 @@ internal static class DegradationSection
                     summaries.Add(Bootstrap.MeanInterval([.. values], data.Options.BootstrapResamples, data.Options.ConfidenceLevel, random));
                 }
 
-                var best = Fmt.Best([.. summaries.Select(s => s.Mean)], data.HigherIsBetter(key), [.. data.Restorers.Select(r => r.Kind != "lq")]);
+                var best = Fmt.Best([.. summaries.Select(s => s.Mean)], data.HigherIsBetter(key), [.. data.Restorers.Select(ReportData.Competes)]);
                 for (var i = 0; i < rows.Count; i++)
                 {
                     var detail = Fmt.Interval(summaries[i]);

@@ -115,7 +115,7 @@ internal static class PairedSection
             return [.. data.Options.Pairs];
         }
 
-        var models = data.Restorers.Where(r => r.Kind != "lq").Select(r => r.Restorer).ToList();
+        var models = data.Restorers.Where(ReportData.Competes).Select(r => r.Restorer).ToList();
         if (models.Count > 4)
         {
             note = $"{models.Count} restorers: choose the pairs to compare with --pairs A:B,C:D.";

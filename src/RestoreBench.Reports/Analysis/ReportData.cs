@@ -79,6 +79,12 @@ internal sealed class ReportData
 
     public MetricInfo Info(MetricKey key) => Store.Metrics[key.Metric];
 
+    /// <summary>
+    /// Whether a restorer competes for "best in column": not the LQ row and not a VAE-only row (the VAE
+    /// on the ground truth is a bound, not a restoration; Table 2 compares those separately).
+    /// </summary>
+    public static bool Competes(Store.RestorerInfo r) => r.Kind is not ("lq" or "vae");
+
     public bool HigherIsBetter(MetricKey key) => Info(key).Direction == Direction.Higher;
 
     /// <summary>The arrow of a metric's better direction.</summary>

@@ -10,7 +10,7 @@ internal static class SummarySection
         var blocks = new List<Block>
         {
             new TextBlock($"Mean over images with a {data.Options.ConfidenceLevel:P0} percentile bootstrap interval ({data.Options.BootstrapResamples} resamples, seed {data.Options.Seed}). " +
-                "↑: higher is better, ↓: lower is better; the best mean per column among the restorers (the LQ row excluded) is marked. " +
+                "↑: higher is better, ↓: lower is better; the best mean per column among the restorers (the LQ and VAE-only rows excluded) is marked. " +
                 "n: images with an output; failed: outputs that failed; a cell's own n is shown when some of its scores are undefined."),
         };
         foreach (var task in data.Tasks)
@@ -29,7 +29,7 @@ internal static class SummarySection
             foreach (var key in data.Keys)
             {
                 var summaries = data.Restorers.Select(r => data.Summary(task.Task, r.Restorer, key)).ToList();
-                var eligible = data.Restorers.Select(r => r.Kind != "lq").ToList();
+                var eligible = data.Restorers.Select(ReportData.Competes).ToList();
                 var best = Fmt.Best([.. summaries.Select(s => s.Mean)], data.HigherIsBetter(key), eligible);
                 for (var i = 0; i < data.Restorers.Count; i++)
                 {
