@@ -56,6 +56,23 @@ public sealed partial class ReportWriterTests
     }
 
     [Fact]
+    public void Vae_table_and_ablation_curves_follow_the_restorer_conventions()
+    {
+        using var dir = new TempDir();
+        var store = TestStores.Small(dir.Sub("store"));
+        var md = File.ReadAllText(ReportWriter.Write(store, dir.Sub("out"), Fast with { Format = ReportFormat.Markdown }));
+        var vae = Table(md, "**VAE information loss: SR4**");
+        Assert.Equal(["taef2 (VAE only)", "taef2 (VAE only)", "cldm\\[steps=10\\]", "cldm\\[steps=50,start\\_noise=0.5\\]", "cldm\\[steps=50\\]"],
+            vae.Select(r => r.Split('|')[1].Trim()));
+        Assert.Equal(["gt", "reg", "lq", "lq", "lq"], vae.Select(r => r.Split('|')[2].Trim()));
+        Assert.Contains("### start noise level (Fig. 6)", md, StringComparison.Ordinal);
+        Assert.Contains("### number of sampling steps (Fig. 7)", md, StringComparison.Ordinal);
+        Assert.Contains("### timestep t of the one-step x0 prediction (Fig. 8)", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Fig. 9)", md, StringComparison.Ordinal);
+        Assert.Contains("figures/ablation-start_noise-SR4-ssim_y-", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Paired_comparison_names_the_better_restorer()
     {
         using var dir = new TempDir();

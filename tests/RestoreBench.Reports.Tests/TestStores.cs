@@ -39,6 +39,9 @@ internal static class TestStores
             (restorerPrefix + "esrgan", "onnx", "esrgan", "{}", 16_700_000, 0.6),
             ("cldm[steps=10]", "cldm", "cldm", """{"sampler":"ddpm","steps":10,"start_noise":1}""", 900_000_000, 0.5),
             ("cldm[steps=50]", "cldm", "cldm", """{"sampler":"ddpm","steps":50,"start_noise":1}""", 900_000_000, 0.7),
+            ("cldm[steps=50,start_noise=0.5]", "cldm", "cldm", """{"sampler":"ddpm","steps":50,"start_noise":0.5}""", 900_000_000, 0.65),
+            ("cldm[one_step,t=200]", "cldm", "cldm", """{"mode":"one_step","t":200}""", 900_000_000, 0.6),
+            ("cldm[one_step,t=800]", "cldm", "cldm", """{"mode":"one_step","t":800}""", 900_000_000, 0.4),
             ("taef2[input=gt]", "vae", "taef2", """{"input":"gt"}""", 2_400_000, 0.9),
             ("taef2[input=reg]", "vae", "taef2", """{"input":"reg"}""", 2_400_000, 0.55),
         };

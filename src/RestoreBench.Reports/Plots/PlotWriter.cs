@@ -28,7 +28,7 @@ internal sealed record PlotSpec(string Title, string XLabel, string YLabel, IRea
 /// </summary>
 internal sealed class PlotWriter(string figuresFolder, string pageFolder)
 {
-    public const int Width = 640;
+    public const int Width = 760;
     public const int Height = 420;
     private static readonly MarkerShape[] Shapes = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
 
@@ -78,19 +78,34 @@ internal sealed class PlotWriter(string figuresFolder, string pageFolder)
             {
                 MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
                 IntegerTicksOnly = true,
-                LabelFormatter = v => Math.Pow(10, v).ToString("G3", CultureInfo.InvariantCulture),
+                LabelFormatter = PowerOfTen,
             };
         }
 
         plot.Title(spec.Title, size: 15);
         plot.XLabel(spec.XLabel, size: 13);
         plot.YLabel(spec.YLabel, size: 13);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.Margins(0.08, 0.12);
+        plot.ShowLegend(Edge.Right);
         plot.Legend.FontSize = 11;
         var svg = plot.GetSvgXml(Width, Height);
         var file = Path.Combine(figuresFolder, FileName(id) + ".png");
         plot.SavePng(file, Width, Height);
         return new PlotImage(svg, Path.GetRelativePath(pageFolder, file).Replace('\\', '/'), Width, Height);
+    }
+
+    /// <summary>Tick label of a log10 axis position: 1, 10, 100, then 1k, 10k, 100k, 1M, ... 1G, ... (SI prefixes, integer powers).</summary>
+    internal static string PowerOfTen(double exponent)
+    {
+        var k = (int)Math.Round(exponent);
+        if (k < 0)
+        {
+            return Math.Pow(10, k).ToString("G3", CultureInfo.InvariantCulture);
+        }
+
+        string[] prefixes = ["", "k", "M", "G", "T", "P"];
+        var group = Math.Min(k / 3, prefixes.Length - 1);
+        return (Math.Pow(10, k - 3 * group)).ToString("0", CultureInfo.InvariantCulture) + prefixes[group];
     }
 
     /// <summary>A safe file name: the ASCII letters, digits, '-' and '_' of <paramref name="id"/> (at most 48) and 8 hex digits of its SHA-256.</summary>
