@@ -11,7 +11,8 @@ namespace RestoreBench.Benchmarks;
 /// The report's performance target: a store with 100 images × 10 tasks (5 of them one sigma sweep) ×
 /// 8 restorers × 8 metrics = 64,000 scores, reported as HTML with the default 2000 bootstrap resamples per
 /// interval (every table cell, paired comparison and γ bin), every plot as SVG and PNG, and the crops.
-/// One report per operation, so a short job: 1 launch, 3 warm-ups, 3 measured iterations, 1 call each.
+/// One report per operation, so a short job: 1 launch, 3 warm-ups, 3 measured iterations, 1 call each, run
+/// in process (no per-benchmark rebuild, which times out on a loaded shared VM).
 /// </summary>
 [Config(typeof(Config))]
 public class ReportBenchmarks
@@ -44,7 +45,8 @@ public class ReportBenchmarks
         public Config()
         {
             AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(3)
-                .WithInvocationCount(1).WithUnrollFactor(1).WithStrategy(RunStrategy.Monitoring).WithId("Short"));
+                .WithInvocationCount(1).WithUnrollFactor(1).WithStrategy(RunStrategy.Monitoring)
+                .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance).WithId("Short"));
             AddColumn(BenchmarkDotNet.Columns.StatisticColumn.Median, BenchmarkDotNet.Columns.StatisticColumn.Min, BenchmarkDotNet.Columns.StatisticColumn.Max);
             AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
         }

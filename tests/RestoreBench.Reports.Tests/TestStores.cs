@@ -1,3 +1,4 @@
+using RestoreBench.Core.Randomness;
 using RestoreBench.Core.Imaging;
 
 namespace RestoreBench.Reports.Tests;
@@ -135,7 +136,7 @@ internal static class TestStores
             b.Restorer(rs[r], r == 0 ? "lq" : "onnx", rs[r], "{}", r == 0 ? 0 : 1000L << r);
         }
 
-        var random = new RestoreBench.Reports.Statistics.SeededRandom(1);
+        var random = new RestoreBench.Core.Randomness.SeededRandom(1);
         const int size = 32;
         for (var t = 0; t < tasks; t++)
         {
@@ -166,10 +167,10 @@ internal static class TestStores
                         ImageFile.WritePng(Blend(Pattern(size, t), Degrade(Pattern(size, t), 0.5), r / (double)restorers), Path.Combine(folder, file));
                     }
 
-                    b.Output(id, rs[r], file, 1 + 10 * r + random.NextBelow(100) / 10.0);
+                    b.Output(id, rs[r], file, 1 + 10 * r + random.NextInt(100) / 10.0);
                     for (var m = 0; m < metrics; m++)
                     {
-                        b.Score(id, rs[r], metricNames[m], 10 + r - 0.3 * t + random.NextBelow(1000) / 500.0);
+                        b.Score(id, rs[r], metricNames[m], 10 + r - 0.3 * t + random.NextInt(1000) / 500.0);
                     }
                 }
             }

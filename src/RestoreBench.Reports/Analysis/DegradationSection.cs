@@ -1,3 +1,4 @@
+using RestoreBench.Core.Randomness;
 using RestoreBench.Reports.Rendering;
 using RestoreBench.Reports.Statistics;
 using RestoreBench.Reports.Store;
@@ -146,7 +147,7 @@ internal static class DegradationSection
                         }
                     }
 
-                    var random = SeededRandom.For(data.Options.Seed, $"gamma\u001f{b}\u001f{r.Restorer}\u001f{key.Metric}\u001f{key.Options}");
+                    var random = SeededRandom.Derive(data.Options.Seed, $"{b}\u001f{r.Restorer}\u001f{key.Metric}\u001f{key.Options}", "bootstrap/gamma");
                     summaries.Add(Bootstrap.MeanInterval([.. values], data.Options.BootstrapResamples, data.Options.ConfidenceLevel, random));
                 }
 

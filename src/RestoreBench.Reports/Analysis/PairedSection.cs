@@ -1,3 +1,4 @@
+using RestoreBench.Core.Randomness;
 using RestoreBench.Reports.Rendering;
 using RestoreBench.Reports.Statistics;
 
@@ -57,7 +58,7 @@ internal static class PairedSection
                         continue;
                     }
 
-                    var random = SeededRandom.For(data.Options.Seed, $"paired\u001f{task.Task}\u001f{a}\u001f{b}\u001f{key.Metric}\u001f{key.Options}");
+                    var random = SeededRandom.Derive(data.Options.Seed, $"{task.Task}\u001f{a}\u001f{b}\u001f{key.Metric}\u001f{key.Options}", "bootstrap/paired");
                     var ci = Bootstrap.MeanInterval([.. diffs], data.Options.BootstrapResamples, data.Options.ConfidenceLevel, random);
                     var w = WilcoxonSignedRank.Test([.. diffs]);
                     var higher = data.HigherIsBetter(key);

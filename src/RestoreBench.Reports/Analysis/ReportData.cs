@@ -1,3 +1,4 @@
+using RestoreBench.Core.Randomness;
 using RestoreBench.Reports.Statistics;
 using RestoreBench.Reports.Store;
 
@@ -5,8 +6,9 @@ namespace RestoreBench.Reports.Analysis;
 
 /// <summary>
 /// The selected part of a store, indexed for the report: tasks, restorers, metric columns, per-sample
-/// scores, and cached bootstrap summaries (each cell seeded from the base seed and its own labels, so a
-/// cell's interval does not depend on which other cells are selected).
+/// scores, and cached bootstrap summaries. Each interval draws from
+/// <c>SeededRandom.Derive(seed, "task␟restorer␟metric␟options", "bootstrap/mean")</c> (␟ = U+001F), so a
+/// cell's interval does not depend on which other cells are selected.
 /// </summary>
 internal sealed class ReportData
 {
@@ -152,7 +154,7 @@ internal sealed class ReportData
         }
 
         var values = Values(task, restorer, key);
-        var random = SeededRandom.For(Options.Seed, $"mean\u001f{task}\u001f{restorer}\u001f{key.Metric}\u001f{key.Options}");
+        var random = SeededRandom.Derive(Options.Seed, $"{task}\u001f{restorer}\u001f{key.Metric}\u001f{key.Options}", "bootstrap/mean");
         var summary = Bootstrap.MeanInterval(values, Options.BootstrapResamples, Options.ConfidenceLevel, random);
         lock (_gate)
         {

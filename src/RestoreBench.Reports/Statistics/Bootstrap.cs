@@ -1,3 +1,4 @@
+using RestoreBench.Core.Randomness;
 namespace RestoreBench.Reports.Statistics;
 
 /// <summary>The mean of a sample with a bootstrap confidence interval.</summary>
@@ -9,7 +10,7 @@ public readonly record struct MeanInterval(double Mean, double Low, double High,
 
 /// <summary>
 /// Percentile bootstrap of the mean (Efron): <c>B</c> resamples of size n drawn with replacement from
-/// the values with a <see cref="SeededRandom"/>, the interval is the (1−level)/2 and (1+level)/2
+/// the values with a <see cref="SeededRandom"/> (Core's xoshiro256**; indices by <see cref="SeededRandom.NextInt"/>), the interval is the (1−level)/2 and (1+level)/2
 /// quantiles (<see cref="Quantile"/>, type 7) of the resampled means. Applied to per-image differences
 /// it is the paired bootstrap. Deterministic: same values, resamples and stream → same interval.
 /// </summary>
@@ -47,7 +48,7 @@ public static class Bootstrap
             var sum = 0.0;
             for (var i = 0; i < n; i++)
             {
-                sum += values[random.NextBelow(n)];
+                sum += values[random.NextInt(n)];
             }
 
             means[b] = sum / n;
