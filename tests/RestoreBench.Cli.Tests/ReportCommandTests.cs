@@ -14,6 +14,7 @@ public sealed class ReportCommandTests
         var r = CliProcess.Run("report", store, "--out", outDir, "--format", "md", "--bootstrap", "200",
             "--select", "task=SR4", "--select", "restorer=lq,esrgan,cldm*", "--pairs", "cldm[steps=50]:esrgan");
         Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal("", r.Stderr);
         var page = Path.Combine(outDir, "report.md");
         Assert.Equal(page, r.Stdout.Trim());
         var md = File.ReadAllText(page);

@@ -6,7 +6,7 @@ namespace RestoreBench.Reports.Analysis;
 
 /// <summary>
 /// Planes of two metric means per task, one point per restorer with the Pareto front (points no other
-/// restorer beats on both axes): perception–distortion (Fig. 1) and alignment–perception (proposed in
+/// competing restorer beats on both axes; the LQ and VAE-only rows are drawn but not ranked): perception–distortion (Fig. 1) and alignment–perception (proposed in
 /// the paper's discussion), plus the alignment table in the layout of Table 1.
 /// </summary>
 internal static class PlaneSections
@@ -18,7 +18,7 @@ internal static class PlaneSections
             return null;
         }
 
-        var blocks = new List<Block> { new TextBlock($"Fig. 1 of the paper: each point is a restorer's mean over the task's images; the dashed line joins the Pareto front ({x.Label} vs {y.Label}).") };
+        var blocks = new List<Block> { new TextBlock($"Fig. 1 of the paper: each point is a restorer's mean over the task's images; the wide grey line joins the Pareto front (circled points) ({x.Label} vs {y.Label}).") };
         foreach (var task in data.Tasks)
         {
             if (Plane(data, task, x, y, "pd", $"Perception–distortion: {task.Task}") is { } figure)
@@ -102,6 +102,7 @@ internal static class PlaneSections
         var series = new List<PlotSeries>();
         var xs = new List<double>();
         var ys = new List<double>();
+        var names = new List<string>();
         foreach (var r in data.Restorers)
         {
             var mx = data.Summary(task.Task, r.Restorer, x).Mean;
@@ -111,9 +112,13 @@ internal static class PlaneSections
                 continue;
             }
 
-            xs.Add(mx);
-            ys.Add(my);
             series.Add(new PlotSeries(r.Restorer, data.Palette.Hex(r.Restorer), data.Palette.Variant(r.Restorer), [mx], [my], false));
+            if (ReportData.Competes(r))
+            {
+                xs.Add(mx);
+                ys.Add(my);
+                names.Add(r.Restorer);
+            }
         }
 
         if (series.Count == 0)
@@ -126,7 +131,7 @@ internal static class PlaneSections
         {
             Front = ([.. front.Select(i => xs[i])], [.. front.Select(i => ys[i])]),
         };
-        var onFront = string.Join(", ", front.Select(i => series[i].Name));
-        return new FigureBlock($"{kind}-{task.Task}", spec, $"{title}. Pareto front: {onFront}.");
+        var onFront = front.Count == 0 ? "none" : string.Join(", ", front.Select(i => names[i]));
+        return new FigureBlock($"{kind}-{task.Task}", spec, $"{title}. Pareto front (LQ and VAE-only rows drawn but not ranked): {onFront}.");
     }
 }

@@ -14,7 +14,7 @@ internal sealed record PlotSpec(string Title, string XLabel, string YLabel, IRea
 {
     public bool LogX { get; init; }
 
-    /// <summary>Points joined by a dashed line and listed as "Pareto front" in the legend.</summary>
+    /// <summary>Points circled, joined by a wide grey line and listed as "Pareto front" in the legend (solid: Skia's SVG writer drops dash patterns).</summary>
     public (IReadOnlyList<double> X, IReadOnlyList<double> Y)? Front { get; init; }
 
     /// <summary>Text labels drawn next to points (e.g. restorer names in the planes).</summary>
@@ -45,19 +45,14 @@ internal sealed class PlotWriter(string figuresFolder, string pageFolder)
             scatter.MarkerShape = Shapes[s.Variant % Shapes.Length];
             scatter.MarkerSize = 8;
             scatter.LineWidth = s.Line ? 1.5f : 0;
-            if (s.Variant > 0 && s.Line)
-            {
-                scatter.LinePattern = LinePattern.Dashed;
-            }
         }
 
         if (spec.Front is { } front && front.X.Count > 0)
         {
             var xs = spec.LogX ? front.X.Select(Math.Log10).ToArray() : front.X.ToArray();
             var line = plot.Add.Scatter(xs, front.Y.ToArray());
-            line.Color = Colors.Gray;
-            line.LinePattern = LinePattern.Dashed;
-            line.LineWidth = 1.5f;
+            line.Color = Colors.Gray.WithAlpha(0.6);
+            line.LineWidth = 3f;
             line.MarkerSize = 14;
             line.MarkerShape = MarkerShape.OpenCircle;
             line.LegendText = "Pareto front";
