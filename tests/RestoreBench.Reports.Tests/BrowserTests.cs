@@ -75,6 +75,11 @@ public sealed class BrowserTests
         }
 
         Assert.All(withCsp.Elements, e => Assert.True(e.W > 0 && e.H > 0 && e.Loaded, $"{e.Tag} {e.W}x{e.H}"));
+
+        // Control: the same harness does see a script that runs, so the checks above can fail.
+        var control = await Open(null, "<html><body><p>x</p><img src=x onerror=alert(1)></body></html>");
+        Assert.Equal(["1"], control.Dialogs);
+        Assert.Equal(1, control.EventAttributes);
     }
 
     private static async Task<PageResult> Open(string? url, string? content)

@@ -131,6 +131,35 @@ public sealed partial class ReportWriterTests
     }
 
     [Fact]
+    public void Markdown_escapes_hostile_names()
+    {
+        using var dir = new TempDir();
+        var store = TestStores.Small(dir.Sub("store"), imageName: TestStores.Xss, restorerPrefix: "<script>alert(2)</script>|*[x](y)",
+            spec: "name: \"</pre><script>alert(3)</script>\"\n```\n");
+        var md = File.ReadAllText(ReportWriter.Write(store, dir.Sub("out"), Fast with { Format = ReportFormat.Markdown, Images = [TestStores.Xss] }));
+        Assert.DoesNotContain("<img", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", md.Replace("````\nname: \"</pre><script>", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", md, StringComparison.Ordinal);
+        Assert.Contains("| &lt;script&gt;alert(2)&lt;/script&gt;\\|\\*\\[x\\](y)esrgan |", md, StringComparison.Ordinal);
+        // The spec holds ``` so its block is fenced with four backticks and shown verbatim.
+        Assert.Contains("````\nname: \"</pre><script>alert(3)</script>\"\n```\n````", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stored_paths_resolve_against_the_store_folder()
+    {
+        using var dir = new TempDir();
+        var store = ResultsStore.Open(TestStores.Small(dir.Sub("store")));
+        Assert.Equal(Path.Combine(dir.Sub("store"), "t0", "img.png"), store.Resolve("t0/img.png"));
+        Assert.Equal("/data/gt/x.png", store.Resolve("/data/gt/x.png"));
+        Assert.Equal(10, store.Restorers.Count);
+        Assert.Equal("lq", store.Restorers[0].Restorer);
+        Assert.Equal(["SR4", "blur_sweep[sigma=1]", "blur_sweep[sigma=2]", "blur_sweep[sigma=4]"], store.Tasks.Select(t => t.Task));
+        Assert.Contains(store.Scores, s => s.Value is null && s.Error is not null);
+        Assert.Contains(store.Scores, s => s.Value is double v && double.IsPositiveInfinity(v));
+    }
+
+    [Fact]
     public void Unreadable_stores_fail_with_one_line_naming_the_file()
     {
         using var dir = new TempDir();

@@ -64,7 +64,15 @@ internal static class MarkdownRenderer
                 sb.Append(Escape(t.Text)).Append("\n\n");
                 break;
             case PreBlock p:
-                var fence = p.Text.Contains("```", StringComparison.Ordinal) ? "~~~~~~" : "```";
+                // CommonMark: a fence longer than any backtick run inside cannot be closed by the text.
+                var longest = 0;
+                for (int i = 0, run = 0; i < p.Text.Length; i++)
+                {
+                    run = p.Text[i] == '`' ? run + 1 : 0;
+                    longest = Math.Max(longest, run);
+                }
+
+                var fence = new string('`', Math.Max(3, longest + 1));
                 sb.Append(fence).Append('\n').Append(p.Text.TrimEnd('\n', '\r')).Append('\n').Append(fence).Append("\n\n");
                 break;
             case ListBlock l:
