@@ -34,7 +34,7 @@ public sealed record ReportOptions
     /// <summary>Datasets to include, matched against <c>samples.dataset</c>.</summary>
     public IReadOnlyList<string> Datasets { get; init; } = [];
 
-    /// <summary>Restorer pairs (A, B) for paired comparisons (differences are A − B). Empty: every pair of non-LQ restorers when there are at most 4 of them, else none.</summary>
+    /// <summary>Restorer pairs (A, B) for paired comparisons (differences are A − B). Empty: every pair of the competing restorers (not the LQ row, not VAE-only rows) when there are at most 4 of them, else none (the page says to choose).</summary>
     public IReadOnlyList<(string A, string B)> Pairs { get; init; } = [];
 
     /// <summary>Image ids (file stems) for the visual comparison. Empty: the first image of each task (at most <see cref="MaxVisualRows"/>).</summary>

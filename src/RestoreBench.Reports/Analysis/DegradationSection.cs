@@ -159,7 +159,11 @@ internal static class DegradationSection
                 }
             }
 
-            blocks.Add(new TableBlock($"{key.Label} {data.Arrow(key)} per γ bin", null, header, rows));
+            var shown = rows.Where(r => r.Skip(1).Any(c => c.Text != "—")).Select(r => (IReadOnlyList<Cell>)r).ToList();
+            if (shown.Count > 0)
+            {
+                blocks.Add(new TableBlock($"{key.Label} {data.Arrow(key)} per γ bin", null, header, shown));
+            }
         }
 
         return blocks;

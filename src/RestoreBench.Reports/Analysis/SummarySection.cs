@@ -11,7 +11,7 @@ internal static class SummarySection
         {
             new TextBlock($"Mean over images with a {data.Options.ConfidenceLevel:P0} percentile bootstrap interval ({data.Options.BootstrapResamples} resamples, seed {data.Options.Seed}). " +
                 "↑: higher is better, ↓: lower is better; the best mean per column among the restorers (the LQ and VAE-only rows excluded) is marked. " +
-                "n: images with an output; failed: outputs that failed; a cell's own n is shown when some of its scores are undefined."),
+                "n: images with an output; failed: outputs that failed; a cell's own n is shown when some of its scores are undefined. Restorers not run on a task have no row there."),
         };
         foreach (var task in data.Tasks)
         {
@@ -45,9 +45,18 @@ internal static class SummarySection
                 }
             }
 
+            // Restorers that were not run on this task (no output, no score) get no row.
+            var shown = Enumerable.Range(0, rows.Count).Where(i =>
+                data.OutputCounts(task.Task, data.Restorers[i].Restorer) != (0, 0) || data.Keys.Any(k => data.Summary(task.Task, data.Restorers[i].Restorer, k).N > 0))
+                .Select(i => (IReadOnlyList<Cell>)rows[i]).ToList();
+            if (shown.Count == 0)
+            {
+                continue;
+            }
+
             var caption = task.Degradation is null ? task.Task : $"{task.Task}: {task.Degradation}";
             blocks.Add(new HeadingBlock(caption));
-            blocks.Add(new TableBlock(null, null, header, rows));
+            blocks.Add(new TableBlock(null, null, header, shown));
         }
 
         return new ReportSection("tables", "Results per task", blocks);

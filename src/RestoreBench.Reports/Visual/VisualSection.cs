@@ -125,7 +125,7 @@ internal static class VisualSection
         foreach (var (label, image) in images)
         {
             var crop = Zoom(image.ToRgb().Crop(y, x, ch, cw), zoom);
-            var file = Path.Combine(figuresFolder, PlotWriter.FileName($"crop-{sample.SampleId}-{label}") + ".png");
+            var file = Path.Combine(figuresFolder, PlotWriter.FileName($"crop-{sample.Task}-{sample.Image}-{label}\u001f{sample.SampleId}") + ".png");
             ImageFile.WritePng(crop, file);
             panels.Add(new ImagePanel(label, File.ReadAllBytes(file), Path.GetRelativePath(pageFolder, file).Replace('\\', '/'), crop.Width, crop.Height));
         }
