@@ -22,5 +22,22 @@ if (args.Length >= 1 && args[0] == "--write-images")
     return 0;
 }
 
+// `--write-report-demo DIR` builds the small test store of the report tests in DIR/store and writes its
+// HTML and Markdown reports to DIR/html and DIR/md (the real output shown in docs/reports.md).
+if (args.Length >= 1 && args[0] == "--write-report-demo")
+{
+    if (args.Length != 2)
+    {
+        Console.Error.WriteLine("usage: --write-report-demo DIR");
+        return 2;
+    }
+
+    var store = RestoreBench.Reports.Tests.TestStores.Small(Path.Combine(args[1], "store"));
+    var options = new RestoreBench.Reports.ReportOptions { Pairs = [("esrgan", "bicubic"), ("cldm[steps=50]", "esrgan")] };
+    Console.WriteLine(RestoreBench.Reports.ReportWriter.Write(store, Path.Combine(args[1], "html"), options));
+    Console.WriteLine(RestoreBench.Reports.ReportWriter.Write(store, Path.Combine(args[1], "md"), options with { Format = RestoreBench.Reports.ReportFormat.Markdown }));
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkImages).Assembly).Run(args);
 return 0;

@@ -17,6 +17,7 @@ var root = new RootCommand("""
     CldmCommand.Create(),
     RunCommand.Create(),
     ResultsCommand.Create(),
+    ReportCommand.Create(),
 };
 
 var parse = root.Parse(args);
