@@ -1,5 +1,7 @@
 using System.CommandLine;
 using RestoreBench.Experiments.Spec;
+using RestoreBench.Reports;
+using RestoreBench.Reports.Store;
 
 namespace RestoreBench.Cli.Commands;
 
@@ -55,7 +57,8 @@ internal static class DemoCommand
         var command = new Command("demo", """
             The main job on the bundled photos: degrade them with the paper's tasks (SR2, SR4, Blur1, Blur20) and a
             blur-level sweep, restore them with classical methods and small pretrained networks (pulled on first use),
-            score everything, print the table and write results.db (SQLite) and results.csv. Running it again resumes.
+            score everything, print the table and write results.db (SQLite), results.csv and the HTML report
+            (report/report.html). Running it again resumes.
 
             Example:
               restorebench demo --out restorebench-demo
@@ -85,14 +88,18 @@ internal static class DemoCommand
         }
 
         Console.Error.WriteLine($"demo: photos from {samples}; spec {specPath}; output {output}");
-        Console.Error.WriteLine("note: CLDM restorers: none in this demo (RestoreBench.Diffusion not wired; see docs/experiments.md, type: cldm)");
+        Console.Error.WriteLine("note: CLDM restorers: none in this demo (no pretrained denoiser can be obtained here; add one with type: cldm, docs/cldm.md)");
         return ExperimentConsole.Run(spec, output, null, threads, ct, outcome =>
         {
-            // >>> HTML report hook (lead, when merging RestoreBench.Reports): write the report from the store here, e.g.
-            //     RestoreBench.Reports.ReportWriter.Write(outcome.StorePath, Path.Combine(output, "report"));
-            //     Console.Error.WriteLine($"report: {Path.Combine(output, "report", "index.html")}");
-            // <<< HTML report hook
-            _ = outcome;
+            try
+            {
+                var page = ReportWriter.Write(outcome.StorePath, Path.Combine(output, "report"), new ReportOptions());
+                Console.Error.WriteLine($"report: {page}");
+            }
+            catch (Exception e) when (e is ResultsStoreException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: report: {CliRun.OneLine(e)} (the store is complete; run 'restorebench report {outcome.StorePath}' to retry)");
+            }
         });
     }
 
