@@ -104,28 +104,19 @@ public sealed class ResultsStore : IDisposable
         var lockFile = AcquireLock(path);
         try
         {
-            var exists = File.Exists(path);
-            if (exists)
+            if (!File.Exists(path))
             {
-                CheckHeader(path);
+                CreateAtomically(path, toolVersion);
             }
 
-            var connection = Open(path, SqliteOpenMode.ReadWriteCreate);
+            CheckHeader(path);
+            var connection = Open(path, SqliteOpenMode.ReadWrite);
             var store = new ResultsStore(path, connection, lockFile);
             try
             {
-                // An existing file is validated before anything is written to it (journal_mode=WAL rewrites the header).
-                if (exists)
-                {
-                    store.Validate();
-                    store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-                }
-                else
-                {
-                    store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-                    store.Create(toolVersion);
-                }
-
+                // Validated before anything is written to it (journal_mode=WAL rewrites the header).
+                store.Validate();
+                store.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
                 return store;
             }
             catch
@@ -257,6 +248,34 @@ public sealed class ResultsStore : IDisposable
         catch (SqliteException e)
         {
             throw new StoreException($"{FilePath}: the SQLite file is corrupt or unreadable ({e.Message}); nothing was changed", e);
+        }
+    }
+
+    /// <summary>
+    /// Creates an empty store beside <paramref name="path"/> and renames it into place, so that a
+    /// process killed while creating it leaves no half-made <c>results.db</c> (which the next run would
+    /// have to refuse as foreign); a leftover <c>.new</c> file is simply replaced. Runs under the writer lock.
+    /// </summary>
+    private static void CreateAtomically(string path, string toolVersion)
+    {
+        var temporary = path + ".new";
+        try
+        {
+            foreach (var leftover in new[] { temporary, temporary + "-journal", temporary + "-wal", temporary + "-shm" })
+            {
+                File.Delete(leftover);
+            }
+
+            using (var store = new ResultsStore(temporary, Open(temporary, SqliteOpenMode.ReadWriteCreate), null))
+            {
+                store.Create(toolVersion);
+            }
+
+            File.Move(temporary, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"{path}: cannot create the store ({e.Message})", e);
         }
     }
 

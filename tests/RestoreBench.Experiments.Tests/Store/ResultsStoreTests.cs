@@ -22,6 +22,22 @@ public sealed class ResultsStoreTests
     }
 
     [Fact]
+    public void A_new_store_is_created_beside_and_renamed_so_a_leftover_of_a_killed_creation_is_replaced()
+    {
+        using var w = new Workspace();
+        Directory.CreateDirectory(w.Path("o"));
+        File.WriteAllBytes(w.Path("o", "results.db.new"), []); // what a kill between SQLite's create and first write leaves
+        using (var store = ResultsStore.OpenForWriting(w.Path("o", "results.db"), "test"))
+        {
+            Assert.Equal("results.db", Path.GetFileName(store.FilePath));
+        }
+
+        Assert.False(File.Exists(w.Path("o", "results.db.new")));
+        using var reopened = ResultsStore.OpenReadOnly(w.Path("o", "results.db"));
+        Assert.NotNull(reopened);
+    }
+
+    [Fact]
     public void A_file_that_is_not_sqlite_is_refused_and_left_untouched()
     {
         using var w = new Workspace();
