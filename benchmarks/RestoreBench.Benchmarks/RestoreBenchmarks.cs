@@ -1,5 +1,10 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.ML.OnnxRuntime;
 using RestoreBench.Core.Imaging;
 using RestoreBench.Degradations.Resize;
@@ -19,8 +24,7 @@ namespace RestoreBench.Benchmarks;
 /// warm-up beyond BenchmarkDotNet's first call). <see cref="RestoreOverheadBenchmarks"/> times the
 /// same pipeline without the run, precisely.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2, id: "Monitoring")]
-[MemoryDiagnoser]
+[Config(typeof(SlowRunConfig))]
 public class RestoreEndToEndBenchmarks
 {
     private RestoreFixture _f = null!;
@@ -57,6 +61,26 @@ public class RestoreOverheadBenchmarks
 
     [Benchmark]
     public long PipelineWithoutRun() => _f.PipelineWithoutRun();
+}
+
+/// <summary>
+/// One call per iteration, BenchmarkDotNet's first call plus 2 measured ones, in process (the generated
+/// project's build can exceed BenchmarkDotNet's 2-minute build timeout on a loaded machine).
+/// </summary>
+internal sealed class SlowRunConfig : ManualConfig
+{
+    public SlowRunConfig()
+    {
+        AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(0)
+            .WithIterationCount(2)
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithId("Monitoring"));
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, StatisticColumn.Max);
+        AddDiagnoser(MemoryDiagnoser.Default);
+    }
 }
 
 /// <summary>The 512x512 input (the bicubic 512x512 resize of samples/coffee.png, as PNG), the model, a session and buffers.</summary>

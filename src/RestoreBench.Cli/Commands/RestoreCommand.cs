@@ -18,7 +18,7 @@ namespace RestoreBench.Cli.Commands;
 internal static class RestoreCommand
 {
     /// <summary>Finished output (float64 bytes) between two garbage collections when streaming a tiled restore.</summary>
-    private const long StreamedCollectBytes = 256L << 20;
+    private const long StreamedCollectBytes = 64L << 20;
 
     private const string Examples = """
 
@@ -308,7 +308,7 @@ internal static class RestoreCommand
 
             // Each tile leaves its float64 result (25 MB for a 256 px tile at x4) on the large-object heap,
             // which the GC collects lazily: measured on a 4K input at x4, the peak RSS was 3.2 GB instead of
-            // 1.2 GB live. One blocking collection per ~256 MB of finished output (about one per tile row
+            // 1.2 GB live. One blocking collection per 64 MB of finished output (about five per tile row
             // there) keeps the peak near the live size at negligible cost (the heap holds few references).
             handedOver += (long)band.Data.Length * sizeof(double);
             if (handedOver >= StreamedCollectBytes)

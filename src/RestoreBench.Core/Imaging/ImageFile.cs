@@ -225,6 +225,45 @@ public static class ImageFile
         }
     }
 
+    /// <summary>
+    /// Encodes interleaved 8- or 16-bit samples (same encoder and settings as <see cref="WritePng"/>,
+    /// hence the same bytes) straight into a temporary file beside <paramref name="path"/>, then renames
+    /// it into place: the encoded image is never held in memory and a failed write leaves no partial file.
+    /// </summary>
+    internal static void SavePng<T>(T[] interleaved, int c, int h, int w, string path)
+        where T : unmanaged
+    {
+        var sixteen = typeof(T) == typeof(ushort);
+        var temp = path + ".partial-" + Guid.NewGuid().ToString("N")[..8] + ".png";
+        try
+        {
+            using (var raw = Image.NewFromMemory(interleaved, w, h, c, sixteen ? Enums.BandFormat.Ushort : Enums.BandFormat.Uchar))
+            using (var tagged = raw.Copy(interpretation: sixteen
+                ? (c == 3 ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Grey16)
+                : (c == 3 ? Enums.Interpretation.Srgb : Enums.Interpretation.Bw)))
+            {
+                tagged.Pngsave(temp, compression: 6, bitdepth: sixteen ? 16 : 8);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (VipsException e)
+        {
+            throw new ImageFileException(path, "cannot encode PNG: " + VipsReason(e.Message, temp), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageFileException(path, "cannot write PNG: " + DotNetReason(e, path), e);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     internal static byte[] EncodePng(byte[] interleaved, int c, int h, int w)
     {
         using var raw = Image.NewFromMemory(interleaved, w, h, c, Enums.BandFormat.Uchar);

@@ -105,7 +105,10 @@ public sealed class PngRowWriter
         RowsWritten += band.Height;
     }
 
-    /// <summary>Encodes and writes the file once every row has been received.</summary>
+    /// <summary>
+    /// Encodes and writes the file once every row has been received: libvips encodes into a temporary
+    /// file beside the target, which is then renamed (the encoded PNG is not held in memory).
+    /// </summary>
     /// <exception cref="InvalidOperationException">Rows are missing.</exception>
     /// <exception cref="ImageFileException">The file cannot be encoded or written.</exception>
     public void Complete()
@@ -117,11 +120,11 @@ public sealed class PngRowWriter
 
         if (_bytes is not null)
         {
-            ImageFile.WriteEncoded(Path, () => ImageFile.EncodePng(_bytes, Channels, Height, Width));
+            ImageFile.SavePng(_bytes, Channels, Height, Width, Path);
         }
         else
         {
-            ImageFile.WriteEncoded(Path, () => ImageFile.EncodePng(_words!, Channels, Height, Width));
+            ImageFile.SavePng(_words!, Channels, Height, Width, Path);
         }
     }
 }
