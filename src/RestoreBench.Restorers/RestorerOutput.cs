@@ -25,7 +25,14 @@ public static class RestorerOutput
 
     /// <summary>Throws when a sample is NaN or infinite (a misbehaving model), naming the first one.</summary>
     /// <exception cref="RestorerException">A sample is not finite.</exception>
-    public static void CheckFinite(string imageId, ImageTensor output)
+    public static void CheckFinite(string imageId, ImageTensor output) => CheckFinite(imageId, output, 0);
+
+    /// <summary>
+    /// Throws when a sample of a band of rows is NaN or infinite, naming it with its image row
+    /// (<paramref name="firstRow"/> + the row within the band).
+    /// </summary>
+    /// <exception cref="RestorerException">A sample is not finite.</exception>
+    public static void CheckFinite(string imageId, ImageTensor output, int firstRow)
     {
         ArgumentNullException.ThrowIfNull(output);
         ReadOnlySpan<double> data = output.Data;
@@ -35,7 +42,7 @@ public static class RestorerOutput
             {
                 var plane = output.PlaneSize;
                 var value = data[i].ToString(CultureInfo.InvariantCulture);
-                throw new RestorerException($"{imageId}: the restored image has a non-finite value ({value}) at channel {i / plane}, row {i % plane / output.Width}, column {i % output.Width}");
+                throw new RestorerException($"{imageId}: the restored image has a non-finite value ({value}) at channel {i / plane}, row {firstRow + i % plane / output.Width}, column {i % output.Width}");
             }
         }
     }

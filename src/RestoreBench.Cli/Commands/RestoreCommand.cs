@@ -17,6 +17,9 @@ namespace RestoreBench.Cli.Commands;
 /// </summary>
 internal static class RestoreCommand
 {
+    /// <summary>Finished output (float64 bytes) between two garbage collections when streaming a tiled restore.</summary>
+    private const long StreamedCollectBytes = 64L << 20;
+
     private const string Examples = """
 
         Examples:
@@ -260,18 +263,62 @@ internal static class RestoreCommand
             {
                 var lq = Read(path, maxPixels);
                 var clock = Stopwatch.StartNew();
-                var restored = await restorer.RestoreAsync(lq, new RestoreContext(stem), ct).ConfigureAwait(false);
-                var ms = clock.Elapsed.TotalMilliseconds;
-                Write(restored, stem, output, bitDepth);
-                images.Add(new ImageRecord(stem, path, [lq.Height, lq.Width], [restored.Height, restored.Width], ms));
+                int outHeight, outWidth;
+                double ms;
+                if (restorer is TiledRestorer tiled)
+                {
+                    // Rows go to the PNG as tiles finish them: no full-size float64 output (a 4K input at x4 would need 3.2 GB).
+                    var png = StreamTiled(tiled, lq, stem, output, bitDepth, ct);
+                    ms = clock.Elapsed.TotalMilliseconds;
+                    png.Complete();
+                    (outHeight, outWidth) = (png.Height, png.Width);
+                }
+                else
+                {
+                    var restored = await restorer.RestoreAsync(lq, new RestoreContext(stem), ct).ConfigureAwait(false);
+                    ms = clock.Elapsed.TotalMilliseconds;
+                    Write(restored, stem, output, bitDepth);
+                    (outHeight, outWidth) = (restored.Height, restored.Width);
+                }
+
+                images.Add(new ImageRecord(stem, path, [lq.Height, lq.Width], [outHeight, outWidth], ms));
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[{i + 1}/{files.Count}] {stem}: {lq.Height}x{lq.Width} -> {restored.Height}x{restored.Width} in {ms:0.0} ms"));
+                    $"[{i + 1}/{files.Count}] {stem}: {lq.Height}x{lq.Width} -> {outHeight}x{outWidth} in {ms:0.0} ms"));
             }
             catch (Exception e) when (e is RestorerException or ImageFileException)
             {
                 Fail(errors, stem, path, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a tiled restorer band by band into a <see cref="PngRowWriter"/> (quantized samples only); each
+    /// band is checked for non-finite values first. The caller completes (encodes and writes) the PNG.
+    /// </summary>
+    private static PngRowWriter StreamTiled(TiledRestorer tiled, ImageTensor lq, string stem, string output, int bitDepth, CancellationToken ct)
+    {
+        var scale = tiled.Info.Scale;
+        var channels = tiled.RgbOnly ? 3 : lq.Channels;
+        var png = new PngRowWriter(Path.Combine(output, stem + ".png"), channels, lq.Height * scale, lq.Width * scale, bitDepth);
+        long handedOver = 0;
+        tiled.RestoreRows(lq, (band, firstRow) =>
+        {
+            RestorerOutput.CheckFinite(stem, band, firstRow);
+            png.Write(band, firstRow);
+
+            // Each tile leaves its float64 result (25 MB for a 256 px tile at x4) on the large-object heap,
+            // which the GC collects lazily: measured on a 4K input at x4, the peak RSS was 3.2 GB instead of
+            // 1.2 GB live. One blocking collection per 64 MB of finished output (about five per tile row
+            // there) keeps the peak near the live size at negligible cost (the heap holds few references).
+            handedOver += (long)band.Data.Length * sizeof(double);
+            if (handedOver >= StreamedCollectBytes)
+            {
+                handedOver = 0;
+                GC.Collect();
+            }
+        }, ct);
+        return png;
     }
 
     private static async Task<ProcessOutcome> RunExternalAsync(ExternalCommandRestorer restorer, IReadOnlyList<(string Stem, string Path)> files, string output, int bitDepth, long maxPixels,

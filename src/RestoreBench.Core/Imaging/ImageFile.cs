@@ -119,6 +119,26 @@ public static class ImageFile
     public static void WritePng(ImageTensor image, string path, int bitDepth = 8, RoundingMode rounding = RoundingMode.HalfAwayFromZero)
     {
         ArgumentNullException.ThrowIfNull(image);
+        CheckPngArguments(path, bitDepth, rounding);
+        int c = image.Channels, h = image.Height, w = image.Width;
+        CheckNotNaN(image.Data, c, h, w, 0, nameof(image));
+        CheckPngTarget(path);
+        if (bitDepth == 8)
+        {
+            var buffer = new byte[c * h * w];
+            Interleave8(image.Data, c, h * w, buffer, rounding);
+            WriteEncoded(path, () => EncodePng(buffer, c, h, w));
+        }
+        else
+        {
+            var buffer = new ushort[c * h * w];
+            Interleave16(image.Data, c, h * w, buffer, rounding);
+            WriteEncoded(path, () => EncodePng(buffer, c, h, w));
+        }
+    }
+
+    internal static void CheckPngArguments(string path, int bitDepth, RoundingMode rounding)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (bitDepth is not (8 or 16))
         {
@@ -129,17 +149,24 @@ public static class ImageFile
         {
             throw new ArgumentOutOfRangeException(nameof(rounding), rounding, "Accepted: HalfAwayFromZero, HalfToEven.");
         }
+    }
 
-        int c = image.Channels, h = image.Height, w = image.Width, n = h * w;
-        ReadOnlySpan<double> src = image.Data;
+    /// <summary>Throws for a NaN sample, naming its channel, row (offset by <paramref name="firstRow"/>) and column.</summary>
+    internal static void CheckNotNaN(ReadOnlySpan<double> src, int c, int h, int w, int firstRow, string parameter)
+    {
+        var n = h * w;
         for (var i = 0; i < src.Length; i++)
         {
             if (double.IsNaN(src[i]))
             {
-                throw new ArgumentException($"Sample at channel {i / n}, row {i % n / w}, column {i % w} is NaN; a PNG needs numbers.", nameof(image));
+                throw new ArgumentException($"Sample at channel {i / n}, row {firstRow + i % n / w}, column {i % w} is NaN; a PNG needs numbers.", parameter);
             }
         }
+    }
 
+    /// <summary>The path must not be a folder and its folder must exist.</summary>
+    internal static void CheckPngTarget(string path)
+    {
         if (Directory.Exists(path))
         {
             throw new ImageFileException(path, "cannot write PNG: the path is a folder");
@@ -150,11 +177,14 @@ public static class ImageFile
         {
             throw new ImageFileException(path, $"cannot write PNG: the folder '{folder}' does not exist");
         }
+    }
 
+    internal static void WriteEncoded(string path, Func<byte[]> encode)
+    {
         byte[] encoded;
         try
         {
-            encoded = bitDepth == 8 ? Encode8(src, c, h, w, rounding) : Encode16(src, c, h, w, rounding);
+            encoded = encode();
         }
         catch (VipsException e)
         {
@@ -169,6 +199,83 @@ public static class ImageFile
         {
             throw new ImageFileException(path, "cannot write PNG: " + DotNetReason(e, path), e);
         }
+    }
+
+    /// <summary>Planar samples (c planes of n) → interleaved 8-bit, clipped and rounded.</summary>
+    internal static void Interleave8(ReadOnlySpan<double> src, int c, int n, Span<byte> dst, RoundingMode rounding)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            for (var k = 0; k < c; k++)
+            {
+                dst[i * c + k] = (byte)Rounding.Quantize(src[k * n + i], 255, rounding);
+            }
+        }
+    }
+
+    /// <summary>Planar samples (c planes of n) → interleaved 16-bit, clipped and rounded.</summary>
+    internal static void Interleave16(ReadOnlySpan<double> src, int c, int n, Span<ushort> dst, RoundingMode rounding)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            for (var k = 0; k < c; k++)
+            {
+                dst[i * c + k] = (ushort)Rounding.Quantize(src[k * n + i], 65535, rounding);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Encodes interleaved 8- or 16-bit samples (same encoder and settings as <see cref="WritePng"/>,
+    /// hence the same bytes) straight into a temporary file beside <paramref name="path"/>, then renames
+    /// it into place: the encoded image is never held in memory and a failed write leaves no partial file.
+    /// </summary>
+    internal static void SavePng<T>(T[] interleaved, int c, int h, int w, string path)
+        where T : unmanaged
+    {
+        var sixteen = typeof(T) == typeof(ushort);
+        var temp = path + ".partial-" + Guid.NewGuid().ToString("N")[..8] + ".png";
+        try
+        {
+            using (var raw = Image.NewFromMemory(interleaved, w, h, c, sixteen ? Enums.BandFormat.Ushort : Enums.BandFormat.Uchar))
+            using (var tagged = raw.Copy(interpretation: sixteen
+                ? (c == 3 ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Grey16)
+                : (c == 3 ? Enums.Interpretation.Srgb : Enums.Interpretation.Bw)))
+            {
+                tagged.Pngsave(temp, compression: 6, bitdepth: sixteen ? 16 : 8);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (VipsException e)
+        {
+            throw new ImageFileException(path, "cannot encode PNG: " + VipsReason(e.Message, temp), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageFileException(path, "cannot write PNG: " + DotNetReason(e, path), e);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    internal static byte[] EncodePng(byte[] interleaved, int c, int h, int w)
+    {
+        using var raw = Image.NewFromMemory(interleaved, w, h, c, Enums.BandFormat.Uchar);
+        using var tagged = raw.Copy(interpretation: c == 3 ? Enums.Interpretation.Srgb : Enums.Interpretation.Bw);
+        return tagged.PngsaveBuffer(compression: 6, bitdepth: 8);
+    }
+
+    internal static byte[] EncodePng(ushort[] interleaved, int c, int h, int w)
+    {
+        using var raw = Image.NewFromMemory(interleaved, w, h, c, Enums.BandFormat.Ushort);
+        using var tagged = raw.Copy(interpretation: c == 3 ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Grey16);
+        return tagged.PngsaveBuffer(compression: 6, bitdepth: 16);
     }
 
     /// <summary>Throws when width × height exceeds the limit or the samples cannot fit in one array.</summary>
@@ -310,40 +417,6 @@ public static class ImageFile
         }
 
         return new ImageTensor(c, h, w, data);
-    }
-
-    private static byte[] Encode8(ReadOnlySpan<double> src, int c, int h, int w, RoundingMode rounding)
-    {
-        var n = h * w;
-        var buffer = new byte[c * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var k = 0; k < c; k++)
-            {
-                buffer[i * c + k] = (byte)Rounding.Quantize(src[k * n + i], 255, rounding);
-            }
-        }
-
-        using var raw = Image.NewFromMemory(buffer, w, h, c, Enums.BandFormat.Uchar);
-        using var tagged = raw.Copy(interpretation: c == 3 ? Enums.Interpretation.Srgb : Enums.Interpretation.Bw);
-        return tagged.PngsaveBuffer(compression: 6, bitdepth: 8);
-    }
-
-    private static byte[] Encode16(ReadOnlySpan<double> src, int c, int h, int w, RoundingMode rounding)
-    {
-        var n = h * w;
-        var buffer = new ushort[c * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var k = 0; k < c; k++)
-            {
-                buffer[i * c + k] = (ushort)Rounding.Quantize(src[k * n + i], 65535, rounding);
-            }
-        }
-
-        using var raw = Image.NewFromMemory(buffer, w, h, c, Enums.BandFormat.Ushort);
-        using var tagged = raw.Copy(interpretation: c == 3 ? Enums.Interpretation.Rgb16 : Enums.Interpretation.Grey16);
-        return tagged.PngsaveBuffer(compression: 6, bitdepth: 16);
     }
 
     /// <summary>

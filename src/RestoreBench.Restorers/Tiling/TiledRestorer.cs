@@ -34,9 +34,26 @@ public sealed class TiledRestorer : IInProcessRestorer
     /// <inheritdoc/>
     public RestorerInfo Info { get; }
 
+    /// <summary>True when the inner restorer needs RGB input (the output then has 3 channels).</summary>
+    public bool RgbOnly => _inner.RgbOnly;
+
     /// <inheritdoc/>
     public ImageTensor Restore(ImageTensor lowQuality, CancellationToken cancellationToken = default) =>
         Tiler.Apply(_inner.RgbOnly ? lowQuality.ToRgb() : lowQuality, _inner.Info.Scale, Options, tile => _inner.Restore(tile, cancellationToken), _threads, cancellationToken);
+
+    /// <summary>
+    /// Restores tile by tile and hands the output to <paramref name="rows"/> in bands of finished rows,
+    /// top to bottom, without assembling the whole image (see <see cref="Tiler.ApplyRows"/>); the bands
+    /// equal the rows of <see cref="Restore"/>'s result; a band tensor is reused for the next band. For images too large to hold at full output size.
+    /// </summary>
+    /// <param name="lowQuality">The input (converted to RGB first when the inner restorer needs it).</param>
+    /// <param name="rows">Receives each band and the output row of its first row.</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    public void RestoreRows(ImageTensor lowQuality, Action<ImageTensor, int> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lowQuality);
+        Tiler.ApplyRows(_inner.RgbOnly ? lowQuality.ToRgb() : lowQuality, _inner.Info.Scale, Options, tile => _inner.Restore(tile, cancellationToken), rows, _threads, cancellationToken);
+    }
 
     /// <inheritdoc/>
     public Task<ImageTensor> RestoreAsync(ImageTensor lowQuality, RestoreContext context, CancellationToken cancellationToken = default)

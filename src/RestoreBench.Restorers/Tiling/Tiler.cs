@@ -7,7 +7,8 @@ namespace RestoreBench.Restorers.Tiling;
 /// <summary>
 /// Runs an image-to-image function tile by tile and blends the tiles with feathered weights, so that
 /// large images run in bounded memory: besides the input and the output, only one tile and its
-/// result are held, plus a few rows of weights.
+/// result and a window of one tile row of output are held, plus a few rows of weights;
+/// <see cref="ApplyRows"/> does without the full output, handing finished rows to a writer.
 /// <para>
 /// Layout, per axis of length L with tile size T and overlap O: one tile when L ≤ T, else
 /// n = ceil((L − O) / (T − O)) tiles spread evenly from 0 to L − T, so that neighbours overlap by at
@@ -22,6 +23,9 @@ namespace RestoreBench.Restorers.Tiling;
 /// </summary>
 public static class Tiler
 {
+    /// <summary>Most rows in one band handed over by <see cref="ApplyRows"/> when tiling.</summary>
+    public const int BandRows = 32;
+
     /// <summary>
     /// Applies <paramref name="function"/> to <paramref name="input"/> in tiles (or whole, see
     /// <see cref="TileOptions.IsTiled"/>), padding each call's input to <see cref="TileOptions.PadMultiple"/>.
@@ -46,10 +50,55 @@ public static class Tiler
             return RunPadded(input, scale, options, function);
         }
 
+        var output = new ImageTensor(input.Channels, h * scale, w * scale);
+        ApplyRows(input, scale, options, function, (band, firstRow) =>
+        {
+            for (var c = 0; c < band.Channels; c++)
+            {
+                band.ReadPlane(c).CopyTo(output.Plane(c).Slice(firstRow * output.Width));
+            }
+        }, threads, cancellationToken);
+        return output;
+    }
+
+    /// <summary>
+    /// Like <see cref="Apply"/>, but hands the output to <paramref name="rows"/> in bands of finished rows,
+    /// top to bottom, as soon as no later tile touches them, instead of assembling the whole image: the
+    /// bands are bit-identical to the rows of <see cref="Apply"/>'s result. Besides the input, only a
+    /// window of one tile row of output (tile height · s rows of the full output width), one tile and its
+    /// result are held, so a 4K input at ×4 can be written without a full-size float64 output.
+    /// </summary>
+    /// <param name="input">The image.</param>
+    /// <param name="scale">Output/input size ratio of the function (integer ≥ 1).</param>
+    /// <param name="options">Tile size, overlap and padding.</param>
+    /// <param name="function">Maps a C x h x w tile to a C x h·s x w·s result.</param>
+    /// <param name="rows">
+    /// Receives each band (C x k x W·s with k ≤ <see cref="BandRows"/> when tiled; the tensor is reused
+    /// for the next band, so copy what must be kept) and the output row of its first row; the bands
+    /// cover rows 0 … H·s − 1 once each, in order.
+    /// </param>
+    /// <param name="threads">Threads for the blending loops (0 = all cores).</param>
+    /// <param name="cancellationToken">Checked between tiles.</param>
+    /// <exception cref="RestorerException">The function returned a result of the wrong shape.</exception>
+    public static void ApplyRows(ImageTensor input, int scale, TileOptions options, Func<ImageTensor, ImageTensor> function, Action<ImageTensor, int> rows, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        int h = input.Height, w = input.Width, t = options.TileSize;
+        if (!options.IsTiled || (h <= t && w <= t))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rows(RunPadded(input, scale, options, function), 0);
+            return;
+        }
+
         var ys = TileStarts(h, t, options.Overlap);
         var xs = TileStarts(w, t, options.Overlap);
         int tileH = Math.Min(t, h), tileW = Math.Min(t, w);
-        var output = new ImageTensor(input.Channels, h * scale, w * scale);
+        var window = new Window(input.Channels, tileH * scale, w * scale);
 
         var columnWeights = new double[xs.Count][];
         var columnTotal = new double[w * scale];
@@ -67,6 +116,8 @@ public static class Tiler
         var parallel = Parallelism.Options(threads);
         for (var r = 0; r < ys.Count; r++)
         {
+            // Rows above this tile row are final: no later tile reaches them.
+            window.MoveTo(ys[r] * scale, rows);
             var rowWeights = EdgeWeights(ys[r], tileH, h, options, scale);
             Array.Clear(columnsDone);
             for (var c = 0; c < xs.Count; c++)
@@ -74,7 +125,7 @@ public static class Tiler
                 cancellationToken.ThrowIfCancellationRequested();
                 var tile = input.Crop(ys[r], xs[c], tileH, tileW);
                 var result = RunPadded(tile, scale, options, function);
-                var blend = new Blend(output, result, ys[r] * scale, xs[c] * scale, rowWeights, columnWeights[c], rowsDone, columnTotal, columnsDone);
+                var blend = new Blend(window.Buffer, result, ys[r] * scale, window.Start, xs[c] * scale, rowWeights, columnWeights[c], rowsDone, columnTotal, columnsDone);
                 Parallel.For(0, result.Height, parallel, blend.Row);
                 var x0 = xs[c] * scale;
                 for (var j = 0; j < columnWeights[c].Length; j++)
@@ -90,7 +141,7 @@ public static class Tiler
             }
         }
 
-        return output;
+        window.MoveTo(h * scale, rows);
     }
 
     /// <summary>
@@ -203,7 +254,8 @@ public static class Tiler
     /// already accumulated at output pixel (Y, X) is rowsDone[Y]·columnTotal[X] (finished tile rows)
     /// plus wy[Y]·columnsDone[X] (earlier tiles of the current row), because the 2-D weights are products.
     /// </summary>
-    private sealed class Blend(ImageTensor output, ImageTensor tile, int y0, int x0, double[] wy, double[] wx,
+    /// <remarks><paramref name="output"/> holds the output rows from <paramref name="bufferStart"/> on (the window).</remarks>
+    private sealed class Blend(ImageTensor output, ImageTensor tile, int y0, int bufferStart, int x0, double[] wy, double[] wx,
         double[] rowsDone, double[] columnTotal, double[] columnsDone)
     {
         public void Row(int i)
@@ -219,7 +271,7 @@ public static class Tiler
             for (var c = 0; c < tile.Channels; c++)
             {
                 var src = tile.ReadPlane(c).Slice(i * tw, tw);
-                var dst = output.Plane(c).Slice(y * ow + x0, tw);
+                var dst = output.Plane(c).Slice((y - bufferStart) * ow + x0, tw);
                 for (var j = 0; j < tw; j++)
                 {
                     var weight = rowWeight * wx[j];
@@ -238,6 +290,56 @@ public static class Tiler
                         dst[j] += weight / (accumulated + weight) * (src[j] - dst[j]);
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rows of the output that tiles may still change: output rows [Start, Start + Buffer.Height)
+    /// (zero until a tile writes them). Moving it down hands the rows it leaves to the receiver in bands
+    /// of at most <see cref="BandRows"/> rows, copied into one reused tensor (so that no large array is
+    /// allocated per tile row), then shifts the remaining rows up.
+    /// </summary>
+    private sealed class Window(int channels, int height, int width)
+    {
+        private ImageTensor? _band;
+
+        public ImageTensor Buffer { get; } = new(channels, height, width);
+
+        public int Start { get; private set; }
+
+        public void MoveTo(int newStart, Action<ImageTensor, int> rows)
+        {
+            var leaving = Math.Min(newStart - Start, Buffer.Height);
+            if (leaving <= 0)
+            {
+                return;
+            }
+
+            int w = Buffer.Width, kept = Buffer.Height - leaving;
+            for (var first = 0; first < leaving; first += BandRows)
+            {
+                var count = Math.Min(BandRows, leaving - first);
+                var band = count == BandRows ? _band ??= new ImageTensor(Buffer.Channels, BandRows, w) : new ImageTensor(Buffer.Channels, count, w);
+                for (var c = 0; c < Buffer.Channels; c++)
+                {
+                    Buffer.ReadPlane(c).Slice(first * w, count * w).CopyTo(band.Plane(c));
+                }
+
+                rows(band, Start + first);
+            }
+
+            for (var c = 0; c < Buffer.Channels; c++)
+            {
+                var plane = Buffer.Plane(c);
+                plane.Slice(leaving * w, kept * w).CopyTo(plane);
+                plane[(kept * w)..].Clear();
+            }
+
+            Start += leaving;
+            if (Start < newStart)
+            {
+                MoveTo(newStart, rows);
             }
         }
     }

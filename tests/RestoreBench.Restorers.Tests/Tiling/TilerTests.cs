@@ -286,4 +286,91 @@ public class TilerTests
     [InlineData(16, 4, 0)]
     public void Bad_options_are_rejected(int tile, int overlap, int multiple) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new TileOptions(tile, overlap, multiple));
+
+    [Theory]
+    [InlineData(97, 61, 32, 12, 1)]
+    [InlineData(57, 83, 24, 8, 2)]
+    [InlineData(40, 300, 16, 4, 3)]
+    [InlineData(20, 20, 32, 8, 2)]
+    public void ApplyRows_hands_over_every_output_row_once_in_order_equal_to_Apply(int h, int w, int tile, int overlap, int scale)
+    {
+        // A non-local function (tile mean) so that tiles disagree and every blend weight matters.
+        ImageTensor F(ImageTensor t)
+        {
+            var mean = 0.0;
+            foreach (var v in t.Data)
+            {
+                mean += v;
+            }
+
+            mean /= t.Data.Length;
+            var r = scale == 1 ? t.Clone() : NearestBy(t, scale);
+            var d = r.Data;
+            for (var i = 0; i < d.Length; i++)
+            {
+                d[i] = d[i] * 0.8 + mean * 0.2;
+            }
+
+            return r;
+        }
+
+        var image = TestImages.Pattern(3, h, w);
+        var options = new TileOptions(tile, overlap);
+        var expected = Tiler.Apply(image, scale, options, F);
+        var assembled = new ImageTensor(3, h * scale, w * scale);
+        var next = 0;
+        var bands = 0;
+        Tiler.ApplyRows(image, scale, options, F, (band, first) =>
+        {
+            Assert.Equal(next, first);
+            Assert.Equal(w * scale, band.Width);
+            Assert.True(band.Height <= Tiler.BandRows || h <= tile);
+            for (var c = 0; c < 3; c++)
+            {
+                band.ReadPlane(c).CopyTo(assembled.Plane(c).Slice(first * w * scale));
+            }
+
+            next += band.Height;
+            bands++;
+        });
+        Assert.Equal(h * scale, next);
+        Assert.True(h <= tile || bands > 1);
+        TestImages.AssertBitIdentical(expected, assembled, "bands");
+    }
+
+    [Fact]
+    public void TiledRestorer_RestoreRows_equals_Restore()
+    {
+        var image = TestImages.Pattern(1, 70, 53);
+        using var tiled = new TiledRestorer(ClassicalRestorers.Create("classical:bicubic(scale=2)"), new TileOptions(28, 8));
+        var expected = tiled.Restore(image);
+        var assembled = new ImageTensor(expected.Channels, expected.Height, expected.Width);
+        tiled.RestoreRows(image, (band, first) =>
+        {
+            for (var c = 0; c < band.Channels; c++)
+            {
+                band.ReadPlane(c).CopyTo(assembled.Plane(c).Slice(first * band.Width));
+            }
+        });
+        TestImages.AssertBitIdentical(expected, assembled, "RestoreRows");
+    }
+
+    private static ImageTensor NearestBy(ImageTensor image, int s)
+    {
+        var r = new ImageTensor(image.Channels, image.Height * s, image.Width * s);
+        for (var c = 0; c < image.Channels; c++)
+        {
+            var src = image.ReadPlane(c);
+            var dst = r.Plane(c);
+            for (var y = 0; y < r.Height; y++)
+            {
+                for (var x = 0; x < r.Width; x++)
+                {
+                    dst[y * r.Width + x] = src[y / s * image.Width + x / s];
+                }
+            }
+        }
+
+        return r;
+    }
 }
