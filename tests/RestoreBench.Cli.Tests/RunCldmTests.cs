@@ -1,0 +1,82 @@
+using System.Text.Json;
+using RestoreBench.Diffusion.Tests;
+using RestoreBench.Tests;
+
+namespace RestoreBench.Cli.Tests;
+
+/// <summary>
+/// <c>type: cldm</c> entries of an experiment spec: knob sweeps become restorers of one family, run
+/// through the CLDM pipeline (lossless fixture VAE, c_f-oracle denoiser: every output equals I_reg = the LQ).
+/// </summary>
+public sealed class RunCldmTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly CldmFixture _fixture = new();
+
+    public void Dispose()
+    {
+        _temp.Dispose();
+        _fixture.Dispose();
+    }
+
+    [Fact]
+    public void Knob_sweeps_run_as_restorers_and_equal_the_lq_with_an_exact_data_path()
+    {
+        var gt = _temp.Sub("gt");
+        TempFolder.Write(Path.Combine(gt, "a.png"), TempFolder.Pattern(3, 24, 32));
+        TempFolder.Write(Path.Combine(gt, "b.png"), TempFolder.Pattern(3, 16, 24));
+        var manifest = _fixture.Manifest("oracle", CldmFixture.Oracle).Replace("\\", "/", StringComparison.Ordinal);
+        var spec = Path.Combine(_temp.Root, "spec.yaml");
+        File.WriteAllText(spec, $$$"""
+            name: cldm-sweep
+            datasets: [{name: d, gt: "{{{gt.Replace("\\", "/", StringComparison.Ordinal)}}}"}]
+            tasks: [{name: Blur1, degradation: "blur(sigma=1)"}]
+            restorers:
+              - lq
+              - {type: cldm, name: cldm, manifest: "{{{manifest}}}", knobs: {sampler: ddim, steps: [2, 4], start_noise: 0.5}}
+              - {type: cldm, name: vae, manifest: "{{{manifest}}}", knobs: {mode: vae}}
+              - {type: cldm, name: x0, manifest: "{{{manifest}}}", knobs: {mode: per_step, step: 1, steps: 3}}
+            metrics: [psnr_y]
+            """);
+        var output = Path.Combine(_temp.Root, "out");
+        var run = CliProcess.Run("run", spec, "--out", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var export = CliProcess.Run("results", "export", output, "--json");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        using var json = JsonDocument.Parse(export.Stdout);
+        var rows = json.RootElement.EnumerateArray()
+            .Select(r => (Image: r.GetProperty("image").GetString()!, Restorer: r.GetProperty("restorer").GetString()!,
+                Kind: r.GetProperty("kind").GetString()!, Family: r.GetProperty("family").GetString()!, Value: r.GetProperty("value").GetDouble()))
+            .ToList();
+        var restorers = rows.Select(r => r.Restorer).Distinct().Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["cldm[sampler=ddim,start_noise=0.5,steps=2]", "cldm[sampler=ddim,start_noise=0.5,steps=4]", "lq", "vae[mode=vae]", "x0[mode=per_step,step=1,steps=3]"], restorers);
+        Assert.All(rows.Where(r => r.Restorer.StartsWith("cldm[", StringComparison.Ordinal)), r => Assert.Equal(("cldm", "cldm"), (r.Kind, r.Family)));
+        Assert.All(rows.Where(r => r.Restorer.StartsWith("vae[", StringComparison.Ordinal)), r => Assert.Equal("vae", r.Kind));
+        foreach (var image in new[] { "a", "b" })
+        {
+            var lq = rows.Single(r => r.Image == image && r.Restorer == "lq").Value;
+            Assert.All(rows.Where(r => r.Image == image), r => Assert.Equal(lq, r.Value, 9));
+        }
+    }
+
+    [Fact]
+    public void A_cldm_entry_whose_knobs_do_not_fit_is_skipped_with_its_reason()
+    {
+        var gt = _temp.Sub("gt");
+        TempFolder.Write(Path.Combine(gt, "a.png"), TempFolder.Pattern(3, 16, 16));
+        var manifest = _fixture.Manifest("oracle", CldmFixture.Oracle).Replace("\\", "/", StringComparison.Ordinal);
+        var spec = Path.Combine(_temp.Root, "spec.yaml");
+        File.WriteAllText(spec, $$$"""
+            name: cldm-bad
+            datasets: [{name: d, gt: "{{{gt.Replace("\\", "/", StringComparison.Ordinal)}}}"}]
+            tasks: [{name: Blur1, degradation: "blur(sigma=1)"}]
+            restorers:
+              - lq
+              - {type: cldm, name: cldm, manifest: "{{{manifest}}}", knobs: {start_noise: 1.5}}
+            metrics: [psnr_y]
+            """);
+        var run = CliProcess.Run("run", spec, "--out", Path.Combine(_temp.Root, "out"));
+        Assert.Contains("start noise 1.5 is outside (0, 1]", run.Stderr, StringComparison.Ordinal);
+    }
+}
