@@ -22,22 +22,11 @@ public sealed class RunCldmTests : IDisposable
     [Fact]
     public void Knob_sweeps_run_as_restorers_and_equal_the_lq_with_an_exact_data_path()
     {
-        var gt = _temp.Sub("gt");
-        TempFolder.Write(Path.Combine(gt, "a.png"), TempFolder.Pattern(3, 24, 32));
-        TempFolder.Write(Path.Combine(gt, "b.png"), TempFolder.Pattern(3, 16, 24));
-        var manifest = _fixture.Manifest("oracle", CldmFixture.Oracle).Replace("\\", "/", StringComparison.Ordinal);
-        var spec = Path.Combine(_temp.Root, "spec.yaml");
-        File.WriteAllText(spec, $$$"""
-            name: cldm-sweep
-            datasets: [{name: d, gt: "{{{gt.Replace("\\", "/", StringComparison.Ordinal)}}}"}]
-            tasks: [{name: Blur1, degradation: "blur(sigma=1)"}]
-            restorers:
-              - lq
-              - {type: cldm, name: cldm, manifest: "{{{manifest}}}", knobs: {sampler: ddim, steps: [2, 4], start_noise: 0.5}}
-              - {type: cldm, name: vae, manifest: "{{{manifest}}}", knobs: {mode: vae}}
-              - {type: cldm, name: x0, manifest: "{{{manifest}}}", knobs: {mode: per_step, step: 1, steps: 3}}
-            metrics: [psnr_y]
-            """);
+        var spec = Spec(
+            [(24, 32), (16, 24)],
+            "{sampler: ddim, steps: [2, 4], start_noise: 0.5}",
+            "{mode: vae}",
+            "{mode: per_step, step: 1, steps: 3}");
         var output = Path.Combine(_temp.Root, "out");
         var run = CliProcess.Run("run", spec, "--out", output);
         Assert.True(run.ExitCode == 0, run.Stderr);
@@ -63,20 +52,33 @@ public sealed class RunCldmTests : IDisposable
     [Fact]
     public void A_cldm_entry_whose_knobs_do_not_fit_is_skipped_with_its_reason()
     {
-        var gt = _temp.Sub("gt");
-        TempFolder.Write(Path.Combine(gt, "a.png"), TempFolder.Pattern(3, 16, 16));
-        var manifest = _fixture.Manifest("oracle", CldmFixture.Oracle).Replace("\\", "/", StringComparison.Ordinal);
-        var spec = Path.Combine(_temp.Root, "spec.yaml");
-        File.WriteAllText(spec, $$$"""
-            name: cldm-bad
-            datasets: [{name: d, gt: "{{{gt.Replace("\\", "/", StringComparison.Ordinal)}}}"}]
-            tasks: [{name: Blur1, degradation: "blur(sigma=1)"}]
-            restorers:
-              - lq
-              - {type: cldm, name: cldm, manifest: "{{{manifest}}}", knobs: {start_noise: 1.5}}
-            metrics: [psnr_y]
-            """);
+        var spec = Spec([(16, 16)], "{start_noise: 1.5}");
         var run = CliProcess.Run("run", spec, "--out", Path.Combine(_temp.Root, "out"));
         Assert.Contains("start noise 1.5 is outside (0, 1]", run.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>A spec: GT images of the given sizes, task Blur1, <c>lq</c> and one cldm entry per knob map (named cldm, vae, x0).</summary>
+    private string Spec((int H, int W)[] sizes, params string[] knobs)
+    {
+        var gt = _temp.Sub("gt");
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            TempFolder.Write(Path.Combine(gt, (char)('a' + i) + ".png"), TempFolder.Pattern(3, sizes[i].H, sizes[i].W));
+        }
+
+        var manifest = _fixture.Manifest("oracle", CldmFixture.Oracle).Replace("\\", "/", StringComparison.Ordinal);
+        string[] names = ["cldm", "vae", "x0"];
+        var entries = knobs.Select((k, i) => $"  - {{type: cldm, name: {names[i]}, manifest: \"{manifest}\", knobs: {k}}}\n");
+        var path = Path.Combine(_temp.Root, "spec.yaml");
+        File.WriteAllText(path, $$"""
+            name: cldm
+            datasets: [{name: d, gt: "{{gt.Replace("\\", "/", StringComparison.Ordinal)}}"}]
+            tasks: [{name: Blur1, degradation: "blur(sigma=1)"}]
+            metrics: [psnr_y]
+            restorers:
+              - lq
+
+            """ + string.Concat(entries));
+        return path;
     }
 }
