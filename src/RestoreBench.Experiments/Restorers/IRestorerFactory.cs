@@ -27,13 +27,13 @@ public sealed class RestorerUnavailableException(string message, Exception? inne
 
 /// <summary>
 /// The factory that needs nothing outside this library: classical methods and precomputed folders.
-/// CLDM entries report that RestoreBench.Diffusion is not wired yet; catalog / ONNX / external entries
+/// CLDM entries report that they need RestoreBench.Diffusion (the CLI's factory creates them); catalog / ONNX / external entries
 /// need the CLI's factory.
 /// </summary>
 public class BuiltinRestorerFactory : IRestorerFactory
 {
-    /// <summary>The message for CLDM entries until RestoreBench.Diffusion is wired into the factory.</summary>
-    public const string CldmNotWired = "CLDM restorers need RestoreBench.Diffusion (not part of this build)";
+    /// <summary>The message for CLDM entries in a factory without RestoreBench.Diffusion.</summary>
+    public const string CldmNotWired = "CLDM restorers need RestoreBench.Diffusion (use the restorebench command's factory)";
 
     /// <inheritdoc />
     public virtual IRestorer Create(ExpandedRestorer restorer, string? resolvedSpec, string? folderPath, int threads)
