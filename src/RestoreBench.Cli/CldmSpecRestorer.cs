@@ -66,7 +66,7 @@ internal sealed class CldmSpecRestorer : IRestorer
             {
                 knobs = key switch
                 {
-                    "sampler" => knobs with { Sampler = Enum.Parse<SamplerKind>(value, ignoreCase: true) },
+                    "sampler" => knobs with { Sampler = SamplerSettings.ParseKind(value) },
                     "steps" => knobs with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
                     "start_noise" => knobs with { StartNoise = double.Parse(value, CultureInfo.InvariantCulture) },
                     "cfg" => knobs with { GuidanceScale = double.Parse(value, CultureInfo.InvariantCulture) },
