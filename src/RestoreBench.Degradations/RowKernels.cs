@@ -16,6 +16,9 @@ internal static class RowKernels
     /// <summary>Rows per block of <see cref="ResampleRows"/> (interleaved so that one vector holds one column of several rows).</summary>
     public const int BlockRows = 16;
 
+    /// <summary>Output rows computed together by <see cref="WeightedRowBlock"/>.</summary>
+    public const int RowBlock = 4;
+
     /// <summary>destination[x] = Σ_t k[t]·source[x + t]; <paramref name="source"/> holds destination.Length + k.Length − 1 samples.</summary>
     public static void Correlate(ReadOnlySpan<double> source, ReadOnlySpan<double> k, Span<double> destination, SimdPath path)
     {
@@ -75,6 +78,58 @@ internal static class RowKernels
             }
 
             destination[x] = sum;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WeightedRows"/> for <see cref="BlockRows"/> consecutive output rows at once, all
+    /// with the same <paramref name="weights"/>: output row j (j = 0 … 3) is
+    /// destination[j·stride + x] = Σ_t weights[t]·source[offsets[j + t] + x], x &lt; <paramref name="width"/>,
+    /// so <paramref name="offsets"/> lists weights.Length + 3 rows. Each row's sum is formed exactly
+    /// as <see cref="WeightedRows"/> forms it (same products, same order); computing four rows
+    /// together loads every source row once for all four instead of four times.
+    /// </summary>
+    public static void WeightedRowBlock(
+        ReadOnlySpan<double> source, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, Span<double> destination, int stride, int width, SimdPath path)
+    {
+        if (offsets.Length != weights.Length + RowBlock - 1)
+        {
+            throw new ArgumentException($"A block of {RowBlock} rows with {weights.Length} taps reads {weights.Length + RowBlock - 1} source rows, got {offsets.Length}.", nameof(offsets));
+        }
+
+        if (width < 0 || stride < width || (RowBlock - 1) * stride + width > destination.Length)
+        {
+            throw new ArgumentException($"{RowBlock} rows of {width} samples {stride} apart do not fit the {destination.Length}-sample destination.", nameof(destination));
+        }
+
+        foreach (var offset in offsets)
+        {
+            if (offset < 0 || offset + width > source.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offsets), $"Row at offset {offset} with {width} samples is outside the {source.Length}-sample source.");
+            }
+        }
+
+        var x = path switch
+        {
+            SimdPath.Vector512 => WeightedRowBlockVector512(source, offsets, weights, destination, stride, width),
+            SimdPath.Vector256 => WeightedRowBlockVector256(source, offsets, weights, destination, stride, width),
+            SimdPath.Scalar => 0,
+            _ => throw new ArgumentOutOfRangeException(nameof(path), path, "Accepted: Scalar, Vector256, Vector512."),
+        };
+
+        for (var j = 0; j < RowBlock; j++)
+        {
+            for (var c = x; c < width; c++)
+            {
+                var sum = 0.0;
+                for (var t = 0; t < weights.Length; t++)
+                {
+                    sum += weights[t] * source[offsets[j + t] + c];
+                }
+
+                destination[j * stride + c] = sum;
+            }
         }
     }
 
@@ -519,6 +574,188 @@ internal static class RowKernels
 
             a0.StoreUnsafe(ref d, (nuint)(c * BlockRows));
             a1.StoreUnsafe(ref d, (nuint)(c * BlockRows + 1 * lanes));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int WeightedRowBlockVector256(ReadOnlySpan<double> source, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, Span<double> destination, int stride, int width)
+    {
+        var lanes = Vector256<double>.Count;
+        if (width < lanes)
+        {
+            return 0;
+        }
+
+        ref var s = ref MemoryMarshal.GetReference(source);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var x = 0;
+        for (; x <= width - 2 * lanes; x += 2 * lanes)
+        {
+            // Row j adds the product of tap t − j with source row t: a* hold columns x…, b* columns x + lanes….
+            var a0 = Vector256<double>.Zero;
+            var a1 = Vector256<double>.Zero;
+            var a2 = Vector256<double>.Zero;
+            var a3 = Vector256<double>.Zero;
+            var b0 = Vector256<double>.Zero;
+            var b1 = Vector256<double>.Zero;
+            var b2 = Vector256<double>.Zero;
+            var b3 = Vector256<double>.Zero;
+            for (var t = 0; t < offsets.Length; t++)
+            {
+                var o = (nuint)(offsets[t] + x);
+                var u = Vector256.LoadUnsafe(ref s, o);
+                var v = Vector256.LoadUnsafe(ref s, o + (nuint)lanes);
+                if (t < weights.Length)
+                {
+                    var w = Vector256.Create(weights[t]);
+                    a0 += w * u;
+                    b0 += w * v;
+                }
+
+                if (t >= 1 && t - 1 < weights.Length)
+                {
+                    var w = Vector256.Create(weights[t - 1]);
+                    a1 += w * u;
+                    b1 += w * v;
+                }
+
+                if (t >= 2 && t - 2 < weights.Length)
+                {
+                    var w = Vector256.Create(weights[t - 2]);
+                    a2 += w * u;
+                    b2 += w * v;
+                }
+
+                if (t >= 3)
+                {
+                    var w = Vector256.Create(weights[t - 3]);
+                    a3 += w * u;
+                    b3 += w * v;
+                }
+            }
+
+            a0.StoreUnsafe(ref d, (nuint)x);
+            b0.StoreUnsafe(ref d, (nuint)(x + lanes));
+            a1.StoreUnsafe(ref d, (nuint)(stride + x));
+            b1.StoreUnsafe(ref d, (nuint)(stride + x + lanes));
+            a2.StoreUnsafe(ref d, (nuint)(2 * stride + x));
+            b2.StoreUnsafe(ref d, (nuint)(2 * stride + x + lanes));
+            a3.StoreUnsafe(ref d, (nuint)(3 * stride + x));
+            b3.StoreUnsafe(ref d, (nuint)(3 * stride + x + lanes));
+        }
+
+        // At most two single vectors left, the last one ending at width (columns computed twice get the same value twice).
+        for (; x < width; x += lanes)
+        {
+            WeightedRowBlockVector256One(ref s, offsets, weights, ref d, stride, Math.Min(x, width - lanes));
+        }
+
+        return width;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightedRowBlockVector256One(ref double s, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, ref double d, int stride, int x)
+    {
+        for (var j = 0; j < RowBlock; j++)
+        {
+            var a = Vector256<double>.Zero;
+            for (var t = 0; t < weights.Length; t++)
+            {
+                a += Vector256.Create(weights[t]) * Vector256.LoadUnsafe(ref s, (nuint)(offsets[j + t] + x));
+            }
+
+            a.StoreUnsafe(ref d, (nuint)(j * stride + x));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int WeightedRowBlockVector512(ReadOnlySpan<double> source, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, Span<double> destination, int stride, int width)
+    {
+        var lanes = Vector512<double>.Count;
+        if (width < lanes)
+        {
+            return 0;
+        }
+
+        ref var s = ref MemoryMarshal.GetReference(source);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var x = 0;
+        for (; x <= width - 2 * lanes; x += 2 * lanes)
+        {
+            // Row j adds the product of tap t − j with source row t: a* hold columns x…, b* columns x + lanes….
+            var a0 = Vector512<double>.Zero;
+            var a1 = Vector512<double>.Zero;
+            var a2 = Vector512<double>.Zero;
+            var a3 = Vector512<double>.Zero;
+            var b0 = Vector512<double>.Zero;
+            var b1 = Vector512<double>.Zero;
+            var b2 = Vector512<double>.Zero;
+            var b3 = Vector512<double>.Zero;
+            for (var t = 0; t < offsets.Length; t++)
+            {
+                var o = (nuint)(offsets[t] + x);
+                var u = Vector512.LoadUnsafe(ref s, o);
+                var v = Vector512.LoadUnsafe(ref s, o + (nuint)lanes);
+                if (t < weights.Length)
+                {
+                    var w = Vector512.Create(weights[t]);
+                    a0 += w * u;
+                    b0 += w * v;
+                }
+
+                if (t >= 1 && t - 1 < weights.Length)
+                {
+                    var w = Vector512.Create(weights[t - 1]);
+                    a1 += w * u;
+                    b1 += w * v;
+                }
+
+                if (t >= 2 && t - 2 < weights.Length)
+                {
+                    var w = Vector512.Create(weights[t - 2]);
+                    a2 += w * u;
+                    b2 += w * v;
+                }
+
+                if (t >= 3)
+                {
+                    var w = Vector512.Create(weights[t - 3]);
+                    a3 += w * u;
+                    b3 += w * v;
+                }
+            }
+
+            a0.StoreUnsafe(ref d, (nuint)x);
+            b0.StoreUnsafe(ref d, (nuint)(x + lanes));
+            a1.StoreUnsafe(ref d, (nuint)(stride + x));
+            b1.StoreUnsafe(ref d, (nuint)(stride + x + lanes));
+            a2.StoreUnsafe(ref d, (nuint)(2 * stride + x));
+            b2.StoreUnsafe(ref d, (nuint)(2 * stride + x + lanes));
+            a3.StoreUnsafe(ref d, (nuint)(3 * stride + x));
+            b3.StoreUnsafe(ref d, (nuint)(3 * stride + x + lanes));
+        }
+
+        // At most two single vectors left, the last one ending at width (columns computed twice get the same value twice).
+        for (; x < width; x += lanes)
+        {
+            WeightedRowBlockVector512One(ref s, offsets, weights, ref d, stride, Math.Min(x, width - lanes));
+        }
+
+        return width;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WeightedRowBlockVector512One(ref double s, ReadOnlySpan<int> offsets, ReadOnlySpan<double> weights, ref double d, int stride, int x)
+    {
+        for (var j = 0; j < RowBlock; j++)
+        {
+            var a = Vector512<double>.Zero;
+            for (var t = 0; t < weights.Length; t++)
+            {
+                a += Vector512.Create(weights[t]) * Vector512.LoadUnsafe(ref s, (nuint)(offsets[j + t] + x));
+            }
+
+            a.StoreUnsafe(ref d, (nuint)(j * stride + x));
         }
     }
 }

@@ -7,7 +7,8 @@ namespace RestoreBench.Degradations.Tests.Blur;
 /// <summary>
 /// The streamed, tiled Vector512, Vector256 and scalar paths of <see cref="Convolution.Separable(ImageTensor, double[], double[], BorderMode, int)"/>
 /// against a plain two-pass reference (the former implementation): bit for bit, for every border,
-/// odd and even and one-tap kernels, images smaller than the kernel, several tile widths and thread counts.
+/// odd and even and one-tap kernels, images smaller than the kernel, several tile widths and thread counts
+/// (so that rows go through both the four-row blocks and the single-row border path).
 /// </summary>
 public class SeparableConvolutionEquivalenceTests
 {
@@ -18,6 +19,7 @@ public class SeparableConvolutionEquivalenceTests
         {
             data.Add(37, 53, 7, 7, border);
             data.Add(40, 67, 19, 19, border);
+            data.Add(61, 131, 5, 9, border);  // many interior four-row blocks
             data.Add(5, 3, 19, 7, border);    // image smaller than the kernels (repeated reflections)
             data.Add(19, 21, 19, 19, border); // height equal to the kernel length
             data.Add(23, 16, 4, 6, border);   // even lengths
@@ -41,7 +43,7 @@ public class SeparableConvolutionEquivalenceTests
             foreach (var path in SimdPaths.All)
             {
                 // The default tile, and narrow tiles so that interior and border tiles both occur.
-                foreach (var tile in new[] { Convolution.DefaultTileWidth, 16, 5 })
+                foreach (var tile in new[] { Convolution.DefaultTileWidth, 64, 16, 5 })
                 {
                     AssertBitEqual(expected, Convolution.Separable(image, kx, ky, border, threads, path, tile), $"{path}, {threads} threads, tile {tile}");
                 }
