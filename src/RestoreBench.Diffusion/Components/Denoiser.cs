@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using RestoreBench.Diffusion.Schedulers;
 using RestoreBench.Onnx.Runtime;
 
 namespace RestoreBench.Diffusion.Components;
@@ -169,12 +170,7 @@ public sealed class Denoiser : IDisposable
                 throw new InvalidOperationException($"{Spec.Model}: a {latent.ShapeText} latent gave a {info.ElementDataType} [{string.Join(",", outShape)}] prediction, expected float32 [1,{latent.Channels},{latent.Height},{latent.Width}]");
             }
 
-            var span = outputs[0].GetTensorDataAsSpan<float>();
-            var dst = destination.Data;
-            for (var i = 0; i < dst.Length; i++)
-            {
-                dst[i] = span[i];
-            }
+            LatentKernels.ToDouble(outputs[0].GetTensorDataAsSpan<float>(), destination.Data);
         }
         finally
         {
@@ -192,12 +188,7 @@ public sealed class Denoiser : IDisposable
             buffer = new float[x.Data.Length];
         }
 
-        var src = x.Data;
-        for (var i = 0; i < src.Length; i++)
-        {
-            buffer[i] = (float)src[i];
-        }
-
+        LatentKernels.ToSingle(x.Data, buffer);
         return buffer;
     }
 

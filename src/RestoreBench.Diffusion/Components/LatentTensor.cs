@@ -1,4 +1,5 @@
 using RestoreBench.Core.Imaging;
+using RestoreBench.Diffusion.Schedulers;
 
 namespace RestoreBench.Diffusion.Components;
 
@@ -81,18 +82,7 @@ public sealed class LatentTensor
     }
 
     /// <summary>Index of the first NaN/infinite value, or −1.</summary>
-    public int FirstNonFinite()
-    {
-        for (var i = 0; i < Data.Length; i++)
-        {
-            if (!double.IsFinite(Data[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    public int FirstNonFinite() => LatentKernels.FirstNonFinite(Data);
 
     /// <summary>An RGB/gray image mapped from [0, 1] to [min, max]: v = min + s·(max − min).</summary>
     public static LatentTensor FromImage(ImageTensor image, double min, double max)

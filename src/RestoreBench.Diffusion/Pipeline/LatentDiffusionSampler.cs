@@ -164,13 +164,7 @@ public sealed class LatentDiffusionSampler
         }
 
         _denoiser.Predict(z, t, condition, true, u!);
-        var cd = c.Data;
-        var ud = u!.Data;
-        for (var i = 0; i < cd.Length; i++)
-        {
-            cd[i] = ud[i] + w * (cd[i] - ud[i]);
-        }
-
+        LatentKernels.Guide(u!.Data, w, c.Data);
         return c;
     }
 

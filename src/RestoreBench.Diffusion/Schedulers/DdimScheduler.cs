@@ -50,10 +50,7 @@ public sealed class DdimScheduler : NoiseScheduler
         var sigma = Settings.Eta * Math.Sqrt(Variance(index));
         var a = Math.Sqrt(alphaBarPrev);
         var direction = Math.Sqrt(Math.Max(1.0 - alphaBarPrev - sigma * sigma, 0.0));
-        for (var i = 0; i < previous.Length; i++)
-        {
-            previous[i] = a * predictedX0[i] + direction * _epsilon[i];
-        }
+        LatentKernels.Combine(a, predictedX0, direction, _epsilon, previous);
 
         if (sigma > 0)
         {
@@ -63,10 +60,7 @@ public sealed class DdimScheduler : NoiseScheduler
             }
 
             RequireNoise(noise).Fill(_noise);
-            for (var i = 0; i < previous.Length; i++)
-            {
-                previous[i] += sigma * _noise[i];
-            }
+            LatentKernels.AddScaled(previous, sigma, _noise);
         }
     }
 }

@@ -48,11 +48,7 @@ public sealed class DdpmScheduler : NoiseScheduler
         var beta = 1.0 - alpha;
         var x0Coeff = Math.Sqrt(alphaBarPrev) * beta / (1.0 - alphaBar);
         var sampleCoeff = Math.Sqrt(alpha) * (1.0 - alphaBarPrev) / (1.0 - alphaBar);
-        for (var i = 0; i < previous.Length; i++)
-        {
-            previous[i] = x0Coeff * predictedX0[i] + sampleCoeff * sample[i];
-        }
-
+        LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
         if (t > 0)
         {
             var sigma = Math.Sqrt(Variance(index));
@@ -62,10 +58,7 @@ public sealed class DdpmScheduler : NoiseScheduler
             }
 
             RequireNoise(noise).Fill(_epsilon);
-            for (var i = 0; i < previous.Length; i++)
-            {
-                previous[i] += sigma * _epsilon[i];
-            }
+            LatentKernels.AddScaled(previous, sigma, _epsilon);
         }
     }
 }

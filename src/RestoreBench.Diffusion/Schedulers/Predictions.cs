@@ -23,32 +23,26 @@ public static class Predictions
                     throw new ArgumentException("ε-prediction cannot give z_0 at ᾱ_t = 0 (zero terminal SNR needs v or x0 prediction)");
                 }
 
-                for (var i = 0; i < output.Length; i++)
+                if (wantX0)
                 {
-                    if (wantX0)
-                    {
-                        x0[i] = (sample[i] - b * output[i]) / a;
-                    }
+                    LatentKernels.DivideDifference(sample, b, output, a, x0);
+                }
 
-                    if (wantEps)
-                    {
-                        epsilon[i] = output[i];
-                    }
+                if (wantEps)
+                {
+                    output.CopyTo(epsilon);
                 }
 
                 break;
             case PredictionType.V:
-                for (var i = 0; i < output.Length; i++)
+                if (wantX0)
                 {
-                    if (wantX0)
-                    {
-                        x0[i] = a * sample[i] - b * output[i];
-                    }
+                    LatentKernels.Combine(a, sample, -b, output, x0);
+                }
 
-                    if (wantEps)
-                    {
-                        epsilon[i] = a * output[i] + b * sample[i];
-                    }
+                if (wantEps)
+                {
+                    LatentKernels.Combine(a, output, b, sample, epsilon);
                 }
 
                 break;
@@ -58,17 +52,14 @@ public static class Predictions
                     throw new ArgumentException("x0-prediction cannot give ε at ᾱ_t = 1");
                 }
 
-                for (var i = 0; i < output.Length; i++)
+                if (wantX0)
                 {
-                    if (wantX0)
-                    {
-                        x0[i] = output[i];
-                    }
+                    output.CopyTo(x0);
+                }
 
-                    if (wantEps)
-                    {
-                        epsilon[i] = (sample[i] - a * output[i]) / b;
-                    }
+                if (wantEps)
+                {
+                    LatentKernels.DivideDifference(sample, a, output, b, epsilon);
                 }
 
                 break;

@@ -143,6 +143,56 @@ public sealed class GaussianNoiseTests
         Assert.InRange(beyond1 / (double)n, 0.317311 - 0.0024, 0.317311 + 0.0024); // P(|Z| > 1)
         Assert.InRange(beyond2 / (double)n, 0.045500 - 0.0011, 0.045500 + 0.0011);
         Assert.InRange(beyond3 / (double)n, 0.002700 - 0.00026, 0.002700 + 0.00026);
-        Assert.InRange(beyond4 / (double)n, 0.000465 - 0.00011, 0.000465 + 0.00011); // exercises the tail beyond r = 3.44
+        Assert.InRange(beyond4 / (double)n, 0.000465 - 0.00011, 0.000465 + 0.00011);
+        Assert.InRange(x.Count(v => Math.Abs(v) > 4.1) / (double)n, 0.0000413 - 0.000032, 0.0000413 + 0.000032); // the tail beyond r = 4.04
+
+        // P(Z ≤ z) at points inside many different layers (5-sigma bounds).
+        foreach (var (z, p) in new[] { (-2.5, 0.0062097), (-1.2, 0.1150697), (-0.3, 0.3820886), (0.05, 0.5199388), (0.7, 0.7580363), (1.9, 0.9712834) })
+        {
+            var tolerance = 5 * Math.Sqrt(p * (1 - p) / n);
+            Assert.InRange(x.Count(v => v <= z) / (double)n, p - tolerance, p + tolerance);
+        }
+    }
+
+    [Fact]
+    public void Vector_path_equals_the_scalar_twin_and_ignores_how_the_stream_is_split()
+    {
+        const int n = 100_003;
+        var whole = new double[n];
+        new SeededGaussianNoise(new SeededRandom(9)).FillScalar(whole);
+        Assert.DoesNotContain(whole, double.IsNaN);
+
+        var vector = new double[n];
+        new SeededGaussianNoise(new SeededRandom(9)).Fill(vector);
+        Assert.Equal(whole, vector);
+
+        // Uneven calls, vector and scalar mixed: the same stream.
+        var pieces = new double[n];
+        var noise = new SeededGaussianNoise(new SeededRandom(9));
+        var at = 0;
+        foreach (var size in new[] { 1, 7, 8, 13, 0, 64, 1000, 16384 })
+        {
+            if (size % 2 == 0)
+            {
+                noise.Fill(pieces.AsSpan(at, size));
+            }
+            else
+            {
+                noise.FillScalar(pieces.AsSpan(at, size));
+            }
+
+            at += size;
+        }
+
+        noise.Fill(pieces.AsSpan(at));
+        Assert.Equal(whole, pieces);
+        Assert.NotEqual(whole, RandomDraws(10, n));
+    }
+
+    private static double[] RandomDraws(ulong seed, int n)
+    {
+        var x = new double[n];
+        new SeededGaussianNoise(new SeededRandom(seed)).Fill(x);
+        return x;
     }
 }
