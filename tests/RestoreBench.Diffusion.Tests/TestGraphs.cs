@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
+using RestoreBench.Core.Randomness;
 using RestoreBench.Diffusion.Components;
 using RestoreBench.Diffusion.Schedulers;
 using RestoreBench.Onnx.Graph;
@@ -86,6 +87,28 @@ internal static class TestGraphs
         }
 
         b.AddOutput(eps, "eps");
+        return b.ToBytes();
+    }
+
+    /// <summary>
+    /// A 3x3 convolution of z (zero padding, seeded random weights) plus the condition: its output near
+    /// a tile's edge depends on the tile, so blending tiles is not the identity.
+    /// </summary>
+    public static byte[] ConvolutionPlusCondition(int channels)
+    {
+        var rng = new SeededRandom(11);
+        var b = new OnnxGraphBuilder("conv_cond");
+        var z = b.AddInput("z", TensorElementType.Float, 1, channels, "h", "w");
+        b.AddInput("t", TensorElementType.Float, 1);
+        var c = b.AddInput("cond", TensorElementType.Float, 1, channels, "h", "w");
+        var w = new float[channels * channels * 9];
+        for (var i = 0; i < w.Length; i++)
+        {
+            w[i] = (float)rng.NextDouble(-0.3, 0.3);
+        }
+
+        var conv = b.Conv(z, b.AddInitializer("w", w, channels, channels, 3, 3), null, pads: [1, 1, 1, 1]);
+        b.AddOutput(b.Add(conv, c), "eps");
         return b.ToBytes();
     }
 

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace RestoreBench.Diffusion.Components;
 
 /// <summary>
@@ -6,11 +9,83 @@ namespace RestoreBench.Diffusion.Components;
 /// along each axis of an output tile of side n, the 2-D weight the product; each output value is
 /// Σ w·f / Σ w over the tiles covering it. Tile layout per axis (length L, tile T, overlap O):
 /// one tile when L ≤ T, else ⌈(L − O)/(T − O)⌉ tiles with starts spread evenly over [0, L − T] and
-/// rounded down to a multiple of <c>align</c>. Results do not depend on thread count (tiles are
-/// accumulated in a fixed order).
+/// rounded down to a multiple of <c>align</c>. Tiles are accumulated in a fixed order (rows of tiles,
+/// top to bottom), so results do not depend on thread count.
+/// <para>
+/// An instance is one layout (input size, tile, size ratio) with its weights and their per-pixel
+/// sums computed once, so that a sampler can blend tiles step after step without recomputing or
+/// reallocating them (<see cref="Accumulate"/>, <see cref="Normalize"/>).
+/// </para>
 /// </summary>
-public static class GaussianTiling
+public sealed class GaussianTiling
 {
+    private readonly double[] _weight;
+    private readonly double[] _total;
+
+    /// <summary>The layout for an input of <paramref name="height"/> x <paramref name="width"/> (tiled: <paramref name="tile"/>.IsTiled).</summary>
+    /// <param name="height">Input height.</param>
+    /// <param name="width">Input width.</param>
+    /// <param name="tile">Tile size and overlap in input units.</param>
+    /// <param name="numerator">Output/input size ratio numerator (8 for a decoder).</param>
+    /// <param name="denominator">Ratio denominator (8 for an encoder); tile starts are multiples of it.</param>
+    public GaussianTiling(int height, int width, TileSpec tile, int numerator, int denominator)
+    {
+        ArgumentNullException.ThrowIfNull(tile);
+        var ys = Starts(height, tile.Size, tile.Overlap, denominator);
+        var xs = Starts(width, tile.Size, tile.Overlap, denominator);
+        Tiles = [.. ys.SelectMany(y => xs.Select(x => (y, x)))];
+        (TileHeight, TileWidth) = (Math.Min(tile.Size, height), Math.Min(tile.Size, width));
+        (Numerator, Denominator) = (numerator, denominator);
+        (OutputHeight, OutputWidth) = (height * numerator / denominator, width * numerator / denominator);
+        (OutputTileHeight, OutputTileWidth) = (TileHeight * numerator / denominator, TileWidth * numerator / denominator);
+        var wy = Weights(OutputTileHeight);
+        var wx = Weights(OutputTileWidth);
+        _weight = new double[OutputTileHeight * OutputTileWidth];
+        for (var y = 0; y < OutputTileHeight; y++)
+        {
+            for (var x = 0; x < OutputTileWidth; x++)
+            {
+                _weight[y * OutputTileWidth + x] = wy[y] * wx[x];
+            }
+        }
+
+        _total = new double[OutputHeight * OutputWidth];
+        foreach (var (y0, x0) in Tiles)
+        {
+            int oy = y0 * numerator / denominator, ox = x0 * numerator / denominator;
+            for (var y = 0; y < OutputTileHeight; y++)
+            {
+                for (var x = 0; x < OutputTileWidth; x++)
+                {
+                    _total[(oy + y) * OutputWidth + ox + x] += _weight[y * OutputTileWidth + x];
+                }
+            }
+        }
+    }
+
+    /// <summary>Tile origins (input units), in accumulation order.</summary>
+    public IReadOnlyList<(int Y, int X)> Tiles { get; }
+
+    /// <summary>Input tile height (the tile size, or the input height when smaller).</summary>
+    public int TileHeight { get; }
+
+    /// <summary>Input tile width.</summary>
+    public int TileWidth { get; }
+
+    /// <summary>Output height.</summary>
+    public int OutputHeight { get; }
+
+    /// <summary>Output width.</summary>
+    public int OutputWidth { get; }
+
+    private int Numerator { get; }
+
+    private int Denominator { get; }
+
+    private int OutputTileHeight { get; }
+
+    private int OutputTileWidth { get; }
+
     /// <summary>
     /// Maps <paramref name="input"/> through <paramref name="function"/>, which turns a C x h x w tile
     /// into C' x h·num/den x w·num/den.
@@ -30,58 +105,53 @@ public static class GaussianTiling
             return function(input);
         }
 
-        var ys = Starts(input.Height, tile.Size, tile.Overlap, denominator);
-        var xs = Starts(input.Width, tile.Size, tile.Overlap, denominator);
-        int th = Math.Min(tile.Size, input.Height), tw = Math.Min(tile.Size, input.Width);
-        int oh = input.Height * numerator / denominator, ow = input.Width * numerator / denominator;
-        int oth = th * numerator / denominator, otw = tw * numerator / denominator;
-        var wy = Weights(oth);
-        var wx = Weights(otw);
+        var tiling = new GaussianTiling(input.Height, input.Width, tile, numerator, denominator);
         double[]? sum = null;
-        var total = new double[oh * ow];
         var channels = 0;
-        foreach (var y0 in ys)
+        foreach (var (y0, x0) in tiling.Tiles)
         {
-            foreach (var x0 in xs)
+            var result = function(input.Crop(y0, x0, tiling.TileHeight, tiling.TileWidth));
+            if (sum is null)
             {
-                var result = function(input.Crop(y0, x0, th, tw));
-                if (result.Height != oth || result.Width != otw)
-                {
-                    throw new InvalidOperationException($"a {th}x{tw} tile gave a {result.ShapeText} result, expected {oth}x{otw}");
-                }
-
-                if (sum is null)
-                {
-                    channels = result.Channels;
-                    sum = new double[channels * oh * ow];
-                }
-
-                int oy = y0 * numerator / denominator, ox = x0 * numerator / denominator;
-                for (var y = 0; y < oth; y++)
-                {
-                    for (var x = 0; x < otw; x++)
-                    {
-                        var w = wy[y] * wx[x];
-                        var o = (oy + y) * ow + ox + x;
-                        total[o] += w;
-                        for (var c = 0; c < channels; c++)
-                        {
-                            sum[c * oh * ow + o] += w * result.Data[(c * oth + y) * otw + x];
-                        }
-                    }
-                }
+                channels = result.Channels;
+                sum = new double[channels * tiling.OutputHeight * tiling.OutputWidth];
             }
+
+            tiling.Accumulate(y0, x0, result, sum);
         }
 
-        for (var c = 0; c < channels; c++)
+        tiling.Normalize(sum!);
+        return new LatentTensor(channels, tiling.OutputHeight, tiling.OutputWidth, sum!);
+    }
+
+    /// <summary>Adds w·<paramref name="result"/> (the output of the tile at input origin (y0, x0)) to <paramref name="sum"/> (C x output size).</summary>
+    /// <exception cref="InvalidOperationException">The result does not have the output tile's size.</exception>
+    public void Accumulate(int y0, int x0, LatentTensor result, double[] sum)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(sum);
+        if (result.Height != OutputTileHeight || result.Width != OutputTileWidth || sum.Length != result.Channels * _total.Length)
         {
-            for (var i = 0; i < total.Length; i++)
-            {
-                sum![c * oh * ow + i] /= total[i];
-            }
+            throw new InvalidOperationException($"a {TileHeight}x{TileWidth} tile gave a {result.ShapeText} result, expected {OutputTileHeight}x{OutputTileWidth}");
         }
 
-        return new LatentTensor(channels, oh, ow, sum!);
+        for (var c = 0; c < result.Channels; c++)
+        {
+            AddWeighted(y0, x0, result.Data.AsSpan(c * _weight.Length, _weight.Length), sum.AsSpan(c * _total.Length, _total.Length));
+        }
+    }
+
+    /// <summary>Divides every channel of <paramref name="sum"/> by the summed weights: Σ w·f / Σ w.</summary>
+    public void Normalize(double[] sum)
+    {
+        ArgumentNullException.ThrowIfNull(sum);
+        for (var c = 0; c < sum.Length / _total.Length; c++)
+        {
+            for (var i = 0; i < _total.Length; i++)
+            {
+                sum[c * _total.Length + i] /= _total[i];
+            }
+        }
     }
 
     /// <summary>Tile starts along an axis (see the class remarks).</summary>
@@ -105,6 +175,36 @@ public static class GaussianTiling
         }
 
         return starts;
+    }
+
+    /// <summary>plane[o] += w·f for every pixel of the output tile of the input tile at (y0, x0): o its output index, w its weight, f its value in <paramref name="values"/>.</summary>
+    private void AddWeighted(int y0, int x0, ReadOnlySpan<double> values, Span<double> plane)
+    {
+        int oy = y0 * Numerator / Denominator, ox = x0 * Numerator / Denominator;
+        for (var y = 0; y < OutputTileHeight; y++)
+        {
+            var w = _weight.AsSpan(y * OutputTileWidth, OutputTileWidth);
+            var f = values.Slice(y * OutputTileWidth, OutputTileWidth);
+            var target = plane.Slice((oy + y) * OutputWidth + ox, OutputTileWidth);
+            var x = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var vw = MemoryMarshal.Cast<double, Vector<double>>(w);
+                var vf = MemoryMarshal.Cast<double, Vector<double>>(f);
+                var vt = MemoryMarshal.Cast<double, Vector<double>>(target);
+                for (var k = 0; k < vt.Length; k++)
+                {
+                    vt[k] += vw[k] * vf[k];
+                }
+
+                x = vt.Length * Vector<double>.Count;
+            }
+
+            for (; x < target.Length; x++)
+            {
+                target[x] += w[x] * f[x];
+            }
+        }
     }
 
     private static double[] Weights(int n)

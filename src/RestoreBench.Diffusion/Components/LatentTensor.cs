@@ -55,24 +55,34 @@ public sealed class LatentTensor
     /// <summary>The rectangle at (top, left) of size height x width, all channels.</summary>
     public LatentTensor Crop(int top, int left, int height, int width)
     {
-        if (top < 0 || left < 0 || top + height > Height || left + width > Width || height <= 0 || width <= 0)
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        var result = new LatentTensor(Channels, height, width);
+        CropInto(top, left, result);
+        return result;
+    }
+
+    /// <summary>Copies the window of <paramref name="destination"/>'s size at (top, left), every channel, into it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window does not fit, or the channel counts differ.</exception>
+    public void CropInto(int top, int left, LatentTensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        int height = destination.Height, width = destination.Width;
+        if (top < 0 || left < 0 || top + height > Height || left + width > Width || destination.Channels != Channels)
         {
-            throw new ArgumentOutOfRangeException(nameof(height), $"crop {height}x{width} at ({top},{left}) does not fit in {ShapeText}");
+            throw new ArgumentOutOfRangeException(nameof(destination), $"crop {destination.ShapeText} at ({top},{left}) does not fit in {ShapeText}");
         }
 
-        var result = new LatentTensor(Channels, height, width);
         for (var c = 0; c < Channels; c++)
         {
             for (var y = 0; y < height; y++)
             {
-                Array.Copy(Data, (c * Height + top + y) * Width + left, result.Data, (c * height + y) * width, width);
+                Array.Copy(Data, (c * Height + top + y) * Width + left, destination.Data, (c * height + y) * width, width);
             }
         }
-
-        return result;
     }
 
-    /// <summary>The first <paramref name="channels"/> channels (e.g. the mean half of VAE moments).</summary>
+    /// <summary>The first <paramref name="channels"/> channels (a copy).</summary>
     public LatentTensor FirstChannels(int channels)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(channels, Channels);

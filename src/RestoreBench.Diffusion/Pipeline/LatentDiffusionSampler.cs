@@ -18,6 +18,11 @@ public sealed class LatentDiffusionSampler
     private readonly Denoiser _denoiser;
     private LatentTensor? _output;
     private LatentTensor? _unconditional;
+    private GaussianTiling? _tiling;
+    private LatentTensor? _zTile;
+    private LatentTensor? _conditionTile;
+    private LatentTensor? _tileOutput;
+    private LatentTensor? _tileUnconditional;
 
     /// <summary>Creates the sampler around a denoiser (not owned).</summary>
     public LatentDiffusionSampler(Denoiser denoiser, NoiseSchedule schedule)
@@ -133,27 +138,41 @@ public sealed class LatentDiffusionSampler
 
     /// <summary>
     /// The denoiser output for the whole latent: tiled with Gaussian blending when configured,
-    /// CFG-combined when w ≠ 1. Untiled, the result is a buffer reused by the next call.
+    /// CFG-combined when w ≠ 1. The result is a buffer reused by the next call, and so are the
+    /// tiles and the tiling's weights, so a tiled step allocates nothing.
     /// </summary>
     internal LatentTensor Predict(LatentTensor z, int t, LatentTensor condition, double guidanceScale)
     {
         var tile = _denoiser.Spec.Tile;
+        _output = Reuse(_output, z.Channels, z.Height, z.Width);
         if (!tile.IsTiled || (z.Height <= tile.Size && z.Width <= tile.Size))
         {
-            _output = Reuse(_output, z);
-            _unconditional = guidanceScale == 1.0 ? _unconditional : Reuse(_unconditional, z);
+            _unconditional = guidanceScale == 1.0 ? _unconditional : Reuse(_unconditional, z.Channels, z.Height, z.Width);
             return PredictInto(z, t, condition, guidanceScale, _output, _unconditional);
         }
 
-        // Tile z and c_f together: stack them channel-wise so that one crop serves both.
-        var stacked = new LatentTensor(2 * z.Channels, z.Height, z.Width);
-        Array.Copy(z.Data, stacked.Data, z.Data.Length);
-        Array.Copy(condition.Data, 0, stacked.Data, z.Data.Length, condition.Data.Length);
-        return GaussianTiling.Apply(stacked, tile, 1, 1, s => PredictTile(s.FirstChannels(z.Channels), t, Second(s, z.Channels), guidanceScale));
-    }
+        if (_tiling is null || _tiling.OutputHeight != z.Height || _tiling.OutputWidth != z.Width)
+        {
+            _tiling = new GaussianTiling(z.Height, z.Width, tile, 1, 1);
+        }
 
-    private LatentTensor PredictTile(LatentTensor z, int t, LatentTensor condition, double w) =>
-        PredictInto(z, t, condition, w, new LatentTensor(z.Channels, z.Height, z.Width), w == 1.0 ? null : new LatentTensor(z.Channels, z.Height, z.Width));
+        int th = _tiling.TileHeight, tw = _tiling.TileWidth;
+        _zTile = Reuse(_zTile, z.Channels, th, tw);
+        _conditionTile = Reuse(_conditionTile, condition.Channels, th, tw);
+        _tileOutput = Reuse(_tileOutput, z.Channels, th, tw);
+        _tileUnconditional = guidanceScale == 1.0 ? _tileUnconditional : Reuse(_tileUnconditional, z.Channels, th, tw);
+        var sum = _output.Data;
+        Array.Clear(sum);
+        foreach (var (y0, x0) in _tiling.Tiles)
+        {
+            z.CropInto(y0, x0, _zTile);
+            condition.CropInto(y0, x0, _conditionTile);
+            _tiling.Accumulate(y0, x0, PredictInto(_zTile, t, _conditionTile, guidanceScale, _tileOutput, _tileUnconditional), sum);
+        }
+
+        _tiling.Normalize(sum);
+        return _output;
+    }
 
     private LatentTensor PredictInto(LatentTensor z, int t, LatentTensor condition, double w, LatentTensor c, LatentTensor? u)
     {
@@ -168,15 +187,8 @@ public sealed class LatentDiffusionSampler
         return c;
     }
 
-    private static LatentTensor Reuse(LatentTensor? buffer, LatentTensor like) =>
-        buffer is not null && buffer.Channels == like.Channels && buffer.Height == like.Height && buffer.Width == like.Width
+    private static LatentTensor Reuse(LatentTensor? buffer, int channels, int height, int width) =>
+        buffer is not null && buffer.Channels == channels && buffer.Height == height && buffer.Width == width
             ? buffer
-            : new LatentTensor(like.Channels, like.Height, like.Width);
-
-    private static LatentTensor Second(LatentTensor stacked, int channels)
-    {
-        var result = new LatentTensor(channels, stacked.Height, stacked.Width);
-        Array.Copy(stacked.Data, result.Data.Length, result.Data, 0, result.Data.Length);
-        return result;
-    }
+            : new LatentTensor(channels, height, width);
 }

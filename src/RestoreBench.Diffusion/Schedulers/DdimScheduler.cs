@@ -50,17 +50,18 @@ public sealed class DdimScheduler : NoiseScheduler
         var sigma = Settings.Eta * Math.Sqrt(Variance(index));
         var a = Math.Sqrt(alphaBarPrev);
         var direction = Math.Sqrt(Math.Max(1.0 - alphaBarPrev - sigma * sigma, 0.0));
-        LatentKernels.Combine(a, predictedX0, direction, _epsilon, previous);
-
-        if (sigma > 0)
+        if (sigma == 0)
         {
-            if (_noise.Length != previous.Length)
-            {
-                _noise = new double[previous.Length];
-            }
-
-            RequireNoise(noise).Fill(_noise);
-            LatentKernels.AddScaled(previous, sigma, _noise);
+            LatentKernels.Combine(a, predictedX0, direction, _epsilon, previous);
+            return;
         }
+
+        if (_noise.Length != previous.Length)
+        {
+            _noise = new double[previous.Length];
+        }
+
+        RequireNoise(noise).Fill(_noise);
+        LatentKernels.CombineAdd(a, predictedX0, direction, _epsilon, sigma, _noise, previous);
     }
 }

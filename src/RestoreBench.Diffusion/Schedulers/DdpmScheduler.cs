@@ -48,17 +48,18 @@ public sealed class DdpmScheduler : NoiseScheduler
         var beta = 1.0 - alpha;
         var x0Coeff = Math.Sqrt(alphaBarPrev) * beta / (1.0 - alphaBar);
         var sampleCoeff = Math.Sqrt(alpha) * (1.0 - alphaBarPrev) / (1.0 - alphaBar);
-        LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
-        if (t > 0)
+        if (t == 0)
         {
-            var sigma = Math.Sqrt(Variance(index));
-            if (_epsilon.Length != previous.Length)
-            {
-                _epsilon = new double[previous.Length];
-            }
-
-            RequireNoise(noise).Fill(_epsilon);
-            LatentKernels.AddScaled(previous, sigma, _epsilon);
+            LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
+            return;
         }
+
+        if (_epsilon.Length != previous.Length)
+        {
+            _epsilon = new double[previous.Length];
+        }
+
+        RequireNoise(noise).Fill(_epsilon);
+        LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, Math.Sqrt(Variance(index)), _epsilon, previous);
     }
 }

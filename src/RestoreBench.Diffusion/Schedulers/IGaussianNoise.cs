@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using RestoreBench.Core.Randomness;
 
 namespace RestoreBench.Diffusion.Schedulers;
@@ -22,7 +24,8 @@ public interface IGaussianNoise
 /// i (i = 0, 1, … over the generator's life) starts from b = mix(k + (i + 1)·γ), with mix the SplitMix64
 /// output function and γ = 0x9E3779B97F4A7C15 (so b is output i of a SplitMix64 generator seeded with
 /// k): layer = b mod 1024, u = 2·f − 3 with f the double 1 + (b ≫ 12)·2⁻⁵² in [1, 2), so u lies in
-/// [−1, 1) on a 2⁻⁵¹ grid. About 99.6 % of draws return u·x_layer at once. The others take the wedge
+/// [−1, 1) on a 2⁻⁵¹ grid. About 99.6 % of draws return x = u·x_layer at once, because |x| &lt; x_{layer+1}
+/// (x_0 = v/φ(r) &gt; x_1 = r &gt; … &gt; x_1024 = 0 are the layers' right edges). The others take the wedge
 /// test or the exact tail beyond r = 4.038849846109504 (and, when the wedge test fails, a whole new
 /// candidate) with 64-bit words from their own SplitMix64 generator, seeded with mix(k′ + (i + 1)·γ).
 /// </para>
@@ -46,7 +49,6 @@ public sealed class SeededGaussianNoise : IGaussianNoise
     private const ulong One = 0x3FF0_0000_0000_0000; // bits of 1.0
 
     private static readonly double[] X = CreateX();
-    private static readonly double[] Ratio = CreateRatio();
     private static readonly double[] Density = Array.ConvertAll(X, x => Math.Exp(-0.5 * x * x));
 
     private readonly ulong _key;
@@ -64,7 +66,7 @@ public sealed class SeededGaussianNoise : IGaussianNoise
     /// <inheritdoc />
     public void Fill(Span<double> destination)
     {
-        FillAt(_drawn, destination, Vector512.IsHardwareAccelerated);
+        FillAt(_drawn, destination, Vector512.IsHardwareAccelerated && Avx512F.IsSupported);
         _drawn += destination.Length;
     }
 
@@ -97,7 +99,8 @@ public sealed class SeededGaussianNoise : IGaussianNoise
         var bits = Mix(_key + (ulong)(index + 1) * Gamma);
         var u = BitConverter.UInt64BitsToDouble((bits >> 12) | One) * 2.0 - 3.0;
         var layer = (int)(bits & (Layers - 1));
-        return Math.Abs(u) < Ratio[layer] ? u * X[layer] : Repair(index, u, layer);
+        var x = u * X[layer];
+        return Math.Abs(x) < X[layer + 1] ? x : Repair(index, u, layer);
     }
 
     /// <summary>Candidates of whole blocks of eight draws at once; the few outside their rectangle are repaired after the loop.</summary>
@@ -112,8 +115,9 @@ public sealed class SeededGaussianNoise : IGaussianNoise
         var layerMask = Vector512.Create((ulong)(Layers - 1));
         var one = Vector512.Create(One);
         var three = Vector512.Create(3.0);
-        var x = X;
-        var ratio = Ratio;
+        var evens = Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14);
+        var odds = Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15);
+        ref var x = ref MemoryMarshal.GetArrayDataReference(X);
         // Blocks with a lane outside its rectangle, recorded without a branch: the slot is always
         // written and kept only when the count moves on.
         var pending = ArrayPool<int>.Shared.Rent(destination.Length / Lanes + 1);
@@ -128,14 +132,23 @@ public sealed class SeededGaussianNoise : IGaussianNoise
 
             var u = ((bits >> 12) | one).AsDouble() * 2.0 - three;
             var layer = bits & layerMask;
-            int l0 = (int)layer.GetElement(0), l1 = (int)layer.GetElement(1), l2 = (int)layer.GetElement(2), l3 = (int)layer.GetElement(3);
-            int l4 = (int)layer.GetElement(4), l5 = (int)layer.GetElement(5), l6 = (int)layer.GetElement(6), l7 = (int)layer.GetElement(7);
-            var width = Vector512.Create(x[l0], x[l1], x[l2], x[l3], x[l4], x[l5], x[l6], x[l7]);
-            var bound = Vector512.Create(ratio[l0], ratio[l1], ratio[l2], ratio[l3], ratio[l4], ratio[l5], ratio[l6], ratio[l7]);
-            var inside = Vector512.LessThan(Vector512.Abs(u), bound);
+            // (x_layer, x_layer+1) of each lane in one 16-byte load (layer < 1024 and X has 1025 entries),
+            // then the eight widths and the eight bounds gathered from the pairs.
+            var p0 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(0));
+            var p1 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(1));
+            var p2 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(2));
+            var p3 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(3));
+            var p4 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(4));
+            var p5 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(5));
+            var p6 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(6));
+            var p7 = Vector128.LoadUnsafe(ref x, (nuint)layer.GetElement(7));
+            var low = Vector512.Create(Vector256.Create(p0, p1), Vector256.Create(p2, p3));
+            var high = Vector512.Create(Vector256.Create(p4, p5), Vector256.Create(p6, p7));
+            var draw = u * Avx512F.PermuteVar8x64x2(low, evens, high);
+            var inside = Vector512.LessThan(Vector512.Abs(draw), Avx512F.PermuteVar8x64x2(low, odds, high));
 
             // Lanes outside their rectangle get NaN, found and repaired below (a draw is never NaN otherwise).
-            Vector512.ConditionalSelect(inside, u * width, Vector512.Create(double.NaN)).CopyTo(destination.Slice(b, Lanes));
+            Vector512.ConditionalSelect(inside, draw, Vector512.Create(double.NaN)).CopyTo(destination.Slice(b, Lanes));
             pending[count] = b;
             count += Vector512.ExtractMostSignificantBits(inside) == (1UL << Lanes) - 1 ? 0 : 1;
         }
@@ -178,7 +191,7 @@ public sealed class SeededGaussianNoise : IGaussianNoise
             var bits = Next(ref state);
             u = BitConverter.UInt64BitsToDouble((bits >> 12) | One) * 2.0 - 3.0;
             layer = (int)(bits & (Layers - 1));
-            if (Math.Abs(u) < Ratio[layer])
+            if (Math.Abs(u * X[layer]) < X[layer + 1])
             {
                 return u * X[layer];
             }
@@ -238,16 +251,5 @@ public sealed class SeededGaussianNoise : IGaussianNoise
         }
 
         return x;
-    }
-
-    private static double[] CreateRatio()
-    {
-        var ratio = new double[Layers];
-        for (var i = 0; i < Layers; i++)
-        {
-            ratio[i] = X[i + 1] / X[i];
-        }
-
-        return ratio;
     }
 }

@@ -35,44 +35,20 @@ internal static class LatentKernels
         }
     }
 
-    /// <summary>destination[i] = destination[i] + s·n[i].</summary>
-    public static void AddScaled(Span<double> destination, double s, ReadOnlySpan<double> n)
-    {
-        Check(n.Length, n.Length, destination.Length);
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vs = new Vector<double>(s);
-            var vn = MemoryMarshal.Cast<double, Vector<double>>(n);
-            var vd = MemoryMarshal.Cast<double, Vector<double>>(destination);
-            for (var k = 0; k < vd.Length; k++)
-            {
-                vd[k] += vs * vn[k];
-            }
-
-            i = vd.Length * Vector<double>.Count;
-        }
-
-        for (; i < destination.Length; i++)
-        {
-            destination[i] += s * n[i];
-        }
-    }
-
-    /// <summary>destination[i] = (x[i] − b·y[i]) / a.</summary>
-    public static void DivideDifference(ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y, double a, Span<double> destination)
+    /// <summary>destination[i] = (x[i] − b·y[i])·c.</summary>
+    public static void ScaledDifference(ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y, double c, Span<double> destination)
     {
         Check(x.Length, y.Length, destination.Length);
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var (va, vb) = (new Vector<double>(a), new Vector<double>(b));
+            var (vb, vc) = (new Vector<double>(b), new Vector<double>(c));
             var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
             var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
             var vd = MemoryMarshal.Cast<double, Vector<double>>(destination);
             for (var k = 0; k < vd.Length; k++)
             {
-                vd[k] = (vx[k] - vb * vy[k]) / va;
+                vd[k] = (vx[k] - vb * vy[k]) * vc;
             }
 
             i = vd.Length * Vector<double>.Count;
@@ -80,7 +56,34 @@ internal static class LatentKernels
 
         for (; i < destination.Length; i++)
         {
-            destination[i] = (x[i] - b * y[i]) / a;
+            destination[i] = (x[i] - b * y[i]) * c;
+        }
+    }
+
+    /// <summary>destination[i] = (a·x[i] + b·y[i]) + s·n[i].</summary>
+    public static void CombineAdd(double a, ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y, double s, ReadOnlySpan<double> n, Span<double> destination)
+    {
+        Check(x.Length, y.Length, destination.Length);
+        Check(n.Length, n.Length, destination.Length);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var (va, vb, vs) = (new Vector<double>(a), new Vector<double>(b), new Vector<double>(s));
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x);
+            var vy = MemoryMarshal.Cast<double, Vector<double>>(y);
+            var vn = MemoryMarshal.Cast<double, Vector<double>>(n);
+            var vd = MemoryMarshal.Cast<double, Vector<double>>(destination);
+            for (var k = 0; k < vd.Length; k++)
+            {
+                vd[k] = va * vx[k] + vb * vy[k] + vs * vn[k];
+            }
+
+            i = vd.Length * Vector<double>.Count;
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            destination[i] = a * x[i] + b * y[i] + s * n[i];
         }
     }
 

@@ -3,8 +3,8 @@ namespace RestoreBench.Diffusion.Schedulers;
 /// <summary>
 /// Converts a denoiser output into the predicted clean latent ẑ_0 and noise ε̂ at ᾱ_t, from
 /// z_t = √ᾱ_t·z_0 + √(1 − ᾱ_t)·ε (paper Eq. 8):
-/// ε-prediction ẑ_0 = (z_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t; v-prediction ẑ_0 = √ᾱ_t·z_t − √(1−ᾱ_t)·v̂,
-/// ε̂ = √ᾱ_t·v̂ + √(1−ᾱ_t)·z_t; x0-prediction ε̂ = (z_t − √ᾱ_t·ẑ_0)/√(1−ᾱ_t).
+/// ε-prediction ẑ_0 = (z_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t (computed as a product with 1/√ᾱ_t); v-prediction ẑ_0 = √ᾱ_t·z_t − √(1−ᾱ_t)·v̂,
+/// ε̂ = √ᾱ_t·v̂ + √(1−ᾱ_t)·z_t; x0-prediction ε̂ = (z_t − √ᾱ_t·ẑ_0)/√(1−ᾱ_t) (also a product with the reciprocal).
 /// </summary>
 public static class Predictions
 {
@@ -25,7 +25,7 @@ public static class Predictions
 
                 if (wantX0)
                 {
-                    LatentKernels.DivideDifference(sample, b, output, a, x0);
+                    LatentKernels.ScaledDifference(sample, b, output, 1.0 / a, x0);
                 }
 
                 if (wantEps)
@@ -59,7 +59,7 @@ public static class Predictions
 
                 if (wantEps)
                 {
-                    LatentKernels.DivideDifference(sample, a, output, b, epsilon);
+                    LatentKernels.ScaledDifference(sample, a, output, 1.0 / b, epsilon);
                 }
 
                 break;

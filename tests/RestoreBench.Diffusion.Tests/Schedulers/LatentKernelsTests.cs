@@ -21,13 +21,13 @@ public sealed class LatentKernelsTests
         LatentKernels.Combine(a, x, b, y, combined);
         Assert.Equal(x.Select((v, i) => a * v + b * y[i]), combined);
 
-        var added = (double[])d.Clone();
-        LatentKernels.AddScaled(added, b, x);
-        Assert.Equal(d.Select((v, i) => v + b * x[i]), added);
+        var added = new double[n];
+        LatentKernels.CombineAdd(a, x, b, y, w, d, added);
+        Assert.Equal(x.Select((v, i) => a * v + b * y[i] + w * d[i]), added);
 
-        var quotient = new double[n];
-        LatentKernels.DivideDifference(x, b, y, a, quotient);
-        Assert.Equal(x.Select((v, i) => (v - b * y[i]) / a), quotient);
+        var scaled = new double[n];
+        LatentKernels.ScaledDifference(x, b, y, a, scaled);
+        Assert.Equal(x.Select((v, i) => (v - b * y[i]) * a), scaled);
 
         var guided = (double[])x.Clone();
         LatentKernels.Guide(y, w, guided);
