@@ -112,6 +112,17 @@ internal static class TestGraphs
         return b.ToBytes();
     }
 
+    /// <summary>A denoiser whose prediction has half the latent's size (a strided 1x1 convolution).</summary>
+    public static byte[] HalfSize(int channels)
+    {
+        var b = new OnnxGraphBuilder("half");
+        var z = b.AddInput("z", TensorElementType.Float, 1, channels, "h", "w");
+        b.AddInput("t", TensorElementType.Float, 1);
+        var w = new float[channels * channels];
+        b.AddOutput(b.Conv(z, b.AddInitializer("w", w, channels, channels, 1, 1), null, strides: [2, 2]), "eps");
+        return b.ToBytes();
+    }
+
     /// <summary>A denoiser whose output is z/0 (infinite): for the non-finite check.</summary>
     public static byte[] Divergent(int channels)
     {

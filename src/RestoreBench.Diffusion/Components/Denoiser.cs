@@ -22,8 +22,15 @@ public sealed class Denoiser : IDisposable
     private readonly long[]? _contextShape;
     private readonly float[]? _nullContext;
     private readonly long[]? _nullContextShape;
-    private float[] _latentBuffer = [];
-    private float[] _conditionBuffer = [];
+    private readonly float[] _timestepFloat = new float[1];
+    private readonly long[] _timestepLong = new long[1];
+    private readonly OrtValue _timestepValue;
+    private readonly OrtValue? _contextValue;
+    private readonly OrtValue? _nullContextValue;
+    private readonly OrtValue? _controlScaleValue;
+    private readonly RunOptions _runOptions = new();
+    private Binding? _binding;
+    private bool _disposed;
 
     /// <summary>Wraps a loaded graph (owned) and checks the manifest's names against it.</summary>
     /// <param name="model">The graph.</param>
@@ -86,6 +93,24 @@ public sealed class Denoiser : IDisposable
         _output = output.Name;
         InputNames = [.. mapped];
         LatentChannels = latentChannels;
+        long[] timestepShape = _timestep.Rank == 0 ? [] : [1];
+        _timestepValue = _timestep.ElementType == TensorElementType.Int64
+            ? OrtValue.CreateTensorValueFromMemory(_timestepLong, timestepShape)
+            : OrtValue.CreateTensorValueFromMemory(_timestepFloat, timestepShape);
+        if (_context is not null)
+        {
+            _contextValue = OrtValue.CreateTensorValueFromMemory(_context, _contextShape!);
+        }
+
+        if (_nullContext is not null)
+        {
+            _nullContextValue = OrtValue.CreateTensorValueFromMemory(_nullContext, _nullContextShape!);
+        }
+
+        if (_controlScale is not null)
+        {
+            _controlScaleValue = OrtValue.CreateTensorValueFromMemory(new float[] { (float)Spec.ControlScale }, _controlScale.Rank == 0 ? [] : [1]);
+        }
     }
 
     /// <summary>The manifest's description.</summary>
@@ -118,82 +143,108 @@ public sealed class Denoiser : IDisposable
     }
 
     /// <summary>
-    /// One denoiser call writing into <paramref name="destination"/> (same shape as the latent). Reuses
-    /// its float32 staging buffers between calls, so one instance serves one caller at a time.
+    /// One denoiser call writing into <paramref name="destination"/> (same shape as the latent). The
+    /// float32 input and output tensors of the last latent shape, the timestep, context and control
+    /// scale tensors and the run options are kept between calls (only the values change), so one
+    /// instance serves one caller at a time.
     /// </summary>
-    /// <exception cref="OnnxModelException">ONNX Runtime fails.</exception>
+    /// <exception cref="InvalidOperationException">ONNX Runtime fails, e.g. because the prediction is not float32 [1, C, h, w] for a C x h x w latent (the message says so, with the runtime's reason).</exception>
     public void Predict(LatentTensor latent, int timestep, LatentTensor? condition, bool nullContext, LatentTensor destination)
     {
         ArgumentNullException.ThrowIfNull(latent);
         ArgumentNullException.ThrowIfNull(destination);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (destination.Data.Length != latent.Data.Length)
         {
             throw new ArgumentException($"destination {destination.ShapeText} does not match the latent {latent.ShapeText}", nameof(destination));
         }
 
-        long[] shape = [1, latent.Channels, latent.Height, latent.Width];
-        var values = new List<OrtValue>(InputNames.Count);
+        if (nullContext && Spec.ContextInput is not null && _nullContext is null)
+        {
+            throw new InvalidOperationException("classifier-free guidance needs denoiser.null_context");
+        }
+
+        var binding = Bind(latent.Channels, latent.Height, latent.Width);
+        LatentKernels.ToSingle(latent.Data, binding.Latent);
+        _timestepFloat[0] = timestep;
+        _timestepLong[0] = timestep;
+        if (Spec.ConditionInput is not null)
+        {
+            var c = condition ?? throw new ArgumentNullException(nameof(condition), "the denoiser has a condition input");
+            if (c.Data.Length != binding.Condition.Length)
+            {
+                throw new ArgumentException($"condition {c.ShapeText} does not match the latent {latent.ShapeText}", nameof(condition));
+            }
+
+            LatentKernels.ToSingle(c.Data, binding.Condition);
+        }
+
         try
         {
-            values.Add(OrtValue.CreateTensorValueFromMemory(Stage(latent, ref _latentBuffer), shape));
-            values.Add(_timestep.ElementType == TensorElementType.Int64
-                ? OrtValue.CreateTensorValueFromMemory(new long[] { timestep }, _timestep.Rank == 0 ? [] : [1])
-                : OrtValue.CreateTensorValueFromMemory(new float[] { timestep }, _timestep.Rank == 0 ? [] : [1]));
-            if (Spec.ConditionInput is not null)
-            {
-                var c = condition ?? throw new ArgumentNullException(nameof(condition), "the denoiser has a condition input");
-                values.Add(OrtValue.CreateTensorValueFromMemory(Stage(c, ref _conditionBuffer), [1, c.Channels, c.Height, c.Width]));
-            }
-
-            if (Spec.ContextInput is not null)
-            {
-                if (nullContext && _nullContext is null)
-                {
-                    throw new InvalidOperationException("classifier-free guidance needs denoiser.null_context");
-                }
-
-                values.Add(nullContext
-                    ? OrtValue.CreateTensorValueFromMemory(_nullContext!, _nullContextShape!)
-                    : OrtValue.CreateTensorValueFromMemory(_context!, _contextShape!));
-            }
-
-            if (_controlScale is not null)
-            {
-                values.Add(OrtValue.CreateTensorValueFromMemory(new float[] { (float)Spec.ControlScale }, _controlScale.Rank == 0 ? [] : [1]));
-            }
-
-            using var outputs = _model.Run(InputNames, values, [_output]);
-            var info = outputs[0].GetTensorTypeAndShape();
-            var outShape = info.Shape;
-            if (info.ElementDataType != TensorElementType.Float || outShape.Length != 4 || outShape[0] != 1 || outShape[1] != latent.Channels || outShape[2] != latent.Height || outShape[3] != latent.Width)
-            {
-                throw new InvalidOperationException($"{Spec.Model}: a {latent.ShapeText} latent gave a {info.ElementDataType} [{string.Join(",", outShape)}] prediction, expected float32 [1,{latent.Channels},{latent.Height},{latent.Width}]");
-            }
-
-            LatentKernels.ToDouble(outputs[0].GetTensorDataAsSpan<float>(), destination.Data);
+            _model.Run(InputNames, nullContext ? binding.NullContextInputs : binding.Inputs, [_output], [binding.OutputValue], _runOptions);
         }
-        finally
+        catch (OnnxModelException e)
         {
-            foreach (var v in values)
-            {
-                v.Dispose();
-            }
+            throw new InvalidOperationException($"{Spec.Model}: denoiser run on a {latent.ShapeText} latent failed (its prediction must be float32 [1,{latent.Channels},{latent.Height},{latent.Width}]): {e.Message}", e);
         }
+
+        LatentKernels.ToDouble(binding.Output, destination.Data);
     }
 
-    private static float[] Stage(LatentTensor x, ref float[] buffer)
+    /// <summary>Disposes the graph and the kept tensors.</summary>
+    public void Dispose()
     {
-        if (buffer.Length != x.Data.Length)
+        if (_disposed)
         {
-            buffer = new float[x.Data.Length];
+            return;
         }
 
-        LatentKernels.ToSingle(x.Data, buffer);
-        return buffer;
+        _disposed = true;
+        _binding?.Dispose();
+        foreach (var value in new[] { _timestepValue, _contextValue, _nullContextValue, _controlScaleValue })
+        {
+            value?.Dispose();
+        }
+
+        _runOptions.Dispose();
+        _model.Dispose();
     }
 
-    /// <summary>Disposes the graph.</summary>
-    public void Dispose() => _model.Dispose();
+    /// <summary>The tensors for a C x h x w latent (the last shape's are kept).</summary>
+    private Binding Bind(int channels, int height, int width)
+    {
+        if (_binding is { } kept && kept.Channels == channels && kept.Height == height && kept.Width == width)
+        {
+            return kept;
+        }
+
+        _binding?.Dispose();
+        _binding = null;
+        var binding = new Binding(channels, height, width, Spec.ConditionInput is not null);
+        foreach (var nullContext in new[] { false, true })
+        {
+            var values = nullContext ? binding.NullContextInputs : binding.Inputs;
+            values.Add(binding.LatentValue);
+            values.Add(_timestepValue);
+            if (binding.ConditionValue is not null)
+            {
+                values.Add(binding.ConditionValue);
+            }
+
+            if (_contextValue is not null)
+            {
+                values.Add(nullContext && _nullContextValue is not null ? _nullContextValue : _contextValue);
+            }
+
+            if (_controlScaleValue is not null)
+            {
+                values.Add(_controlScaleValue);
+            }
+        }
+
+        _binding = binding;
+        return binding;
+    }
 
     private void CheckChannels(OnnxTensorInfo info, int latentChannels, string role)
     {
@@ -213,6 +264,52 @@ public sealed class Denoiser : IDisposable
         catch (InvalidDataException e)
         {
             throw new CldmManifestException(e.Message, e);
+        }
+    }
+
+    /// <summary>Float32 tensors over managed buffers for one latent shape: inputs, the prediction, and the input lists in <see cref="InputNames"/> order.</summary>
+    private sealed class Binding : IDisposable
+    {
+        public Binding(int channels, int height, int width, bool withCondition)
+        {
+            (Channels, Height, Width) = (channels, height, width);
+            long[] shape = [1, channels, height, width];
+            var n = channels * height * width;
+            Latent = new float[n];
+            LatentValue = OrtValue.CreateTensorValueFromMemory(Latent, shape);
+            Condition = withCondition ? new float[n] : [];
+            ConditionValue = withCondition ? OrtValue.CreateTensorValueFromMemory(Condition, shape) : null;
+            Output = new float[n];
+            OutputValue = OrtValue.CreateTensorValueFromMemory(Output, shape);
+        }
+
+        public int Channels { get; }
+
+        public int Height { get; }
+
+        public int Width { get; }
+
+        public float[] Latent { get; }
+
+        public OrtValue LatentValue { get; }
+
+        public float[] Condition { get; }
+
+        public OrtValue? ConditionValue { get; }
+
+        public float[] Output { get; }
+
+        public OrtValue OutputValue { get; }
+
+        public List<OrtValue> Inputs { get; } = [];
+
+        public List<OrtValue> NullContextInputs { get; } = [];
+
+        public void Dispose()
+        {
+            LatentValue.Dispose();
+            ConditionValue?.Dispose();
+            OutputValue.Dispose();
         }
     }
 }

@@ -158,7 +158,8 @@ public sealed class LatentDiffusionSampler
 
         int th = _tiling.TileHeight, tw = _tiling.TileWidth;
         _zTile = Reuse(_zTile, z.Channels, th, tw);
-        _conditionTile = Reuse(_conditionTile, condition.Channels, th, tw);
+        var conditioned = _denoiser.Spec.ConditionInput is not null;
+        _conditionTile = conditioned ? Reuse(_conditionTile, condition.Channels, th, tw) : _conditionTile;
         _tileOutput = Reuse(_tileOutput, z.Channels, th, tw);
         _tileUnconditional = guidanceScale == 1.0 ? _tileUnconditional : Reuse(_tileUnconditional, z.Channels, th, tw);
         var sum = _output.Data;
@@ -166,7 +167,11 @@ public sealed class LatentDiffusionSampler
         foreach (var (y0, x0) in _tiling.Tiles)
         {
             z.CropInto(y0, x0, _zTile);
-            condition.CropInto(y0, x0, _conditionTile);
+            if (conditioned)
+            {
+                condition.CropInto(y0, x0, _conditionTile!);
+            }
+
             _tiling.Accumulate(y0, x0, PredictInto(_zTile, t, _conditionTile, guidanceScale, _tileOutput, _tileUnconditional), sum);
         }
 
@@ -174,7 +179,7 @@ public sealed class LatentDiffusionSampler
         return _output;
     }
 
-    private LatentTensor PredictInto(LatentTensor z, int t, LatentTensor condition, double w, LatentTensor c, LatentTensor? u)
+    private LatentTensor PredictInto(LatentTensor z, int t, LatentTensor? condition, double w, LatentTensor c, LatentTensor? u)
     {
         _denoiser.Predict(z, t, condition, false, c);
         if (w == 1.0)

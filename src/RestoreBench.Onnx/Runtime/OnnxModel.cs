@@ -168,6 +168,50 @@ public sealed class OnnxModel : IDisposable
     }
 
     /// <summary>
+    /// Runs the model into caller-owned output tensors (<paramref name="outputs"/>, one per name, of the
+    /// exact shape and type the graph produces), so that repeated runs allocate nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown input or output name, or values and names of different counts.</exception>
+    /// <exception cref="OnnxModelException">ONNX Runtime fails (e.g. an output of another shape or type); one line.</exception>
+    public void Run(
+        IReadOnlyList<string> inputNames,
+        IReadOnlyList<OrtValue> inputs,
+        IReadOnlyList<string> outputNames,
+        IReadOnlyList<OrtValue> outputs,
+        RunOptions runOptions)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(inputNames);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(runOptions);
+        if (inputNames.Count != inputs.Count || outputNames.Count != outputs.Count)
+        {
+            throw new ArgumentException($"{inputNames.Count} input names for {inputs.Count} values, {outputNames.Count} output names for {outputs.Count} values.", nameof(inputs));
+        }
+
+        foreach (var n in inputNames)
+        {
+            CheckName(n, Inputs, "input");
+        }
+
+        foreach (var n in outputNames)
+        {
+            CheckName(n, Outputs, "output");
+        }
+
+        try
+        {
+            _session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxModelException($"model '{Name}': run failed: {OneLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>
     /// Runs a model with one input and takes its first output; the caller disposes the result.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has more than one input.</exception>

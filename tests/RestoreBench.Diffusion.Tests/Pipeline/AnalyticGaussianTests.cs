@@ -219,6 +219,15 @@ public sealed class AnalyticGaussianTests
     }
 
     [Fact]
+    public void A_prediction_of_the_wrong_shape_is_one_clear_error()
+    {
+        using var half = TestGraphs.Denoiser(TestGraphs.HalfSize(C), C);
+        var e = Assert.Throws<InvalidOperationException>(() => half.Predict(new LatentTensor(C, 8, 8), 10, null));
+        Assert.Contains("must be float32 [1,4,8,8]", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void Non_finite_latent_aborts_naming_the_step()
     {
         using var denoiser = TestGraphs.Denoiser(TestGraphs.Divergent(C), C);
