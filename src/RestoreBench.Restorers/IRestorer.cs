@@ -28,7 +28,12 @@ public sealed record RestorerInfo(string Name, RestorerKind Kind, int Scale, lon
 
 /// <summary>Per-image context handed to a restorer.</summary>
 /// <param name="ImageId">The image's identifier (file stem); folder and external restorers match outputs by it.</param>
-public sealed record RestoreContext(string ImageId);
+/// <param name="Seed">
+/// The experiment seed of this sample when an experiment runs the restorer (null otherwise): stochastic
+/// restorers (CLDMs) derive their randomness from it and the image id, so that the seeds of a spec
+/// give independent restorations as well as independent degradations.
+/// </param>
+public sealed record RestoreContext(string ImageId, long? Seed = null);
 
 /// <summary>
 /// Stage-1 restoration module M_φ of the paper (Eq. 3–4), or any complete restorer: maps a

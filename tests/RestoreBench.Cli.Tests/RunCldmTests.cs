@@ -57,6 +57,44 @@ public sealed class RunCldmTests : IDisposable
         Assert.Contains("start noise 1.5 is outside (0, 1]", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Each_seed_of_the_spec_gives_the_cldm_its_own_noise()
+    {
+        // Blur1 is deterministic, so both seeds see the same LQ; a denoiser that ignores c_f (ε* of
+        // N(0, 0.25)) sampling from pure noise then differs between seeds only through its noise.
+        var gt = _temp.Sub("gt");
+        TempFolder.Write(Path.Combine(gt, "a.png"), TempFolder.Pattern(3, 16, 16));
+        var manifest = _fixture.Manifest("eps", """
+            denoiser:
+              model: eps_star.onnx
+              inputs:
+                latent: z
+                timestep: t
+            """).Replace("\\", "/", StringComparison.Ordinal);
+        var spec = Path.Combine(_temp.Root, "seeds.yaml");
+        File.WriteAllText(spec, $$$"""
+            name: seeds
+            datasets: [{name: d, gt: "{{{gt.Replace("\\", "/", StringComparison.Ordinal)}}}"}]
+            tasks: [{name: Blur1, degradation: "blur(sigma=1)"}]
+            seeds: [0, 1]
+            metrics: [psnr_y]
+            restorers:
+              - {type: cldm, name: cldm, manifest: "{{{manifest}}}", knobs: {sampler: ddpm, steps: 3}}
+            """);
+        var output = Path.Combine(_temp.Root, "out");
+        var run = CliProcess.Run("run", spec, "--out", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+
+        var export = CliProcess.Run("results", "export", output, "--json");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        using var json = JsonDocument.Parse(export.Stdout);
+        var psnr = json.RootElement.EnumerateArray()
+            .Where(r => r.GetProperty("restorer").GetString()!.StartsWith("cldm", StringComparison.Ordinal))
+            .ToDictionary(r => r.GetProperty("seed").GetInt64(), r => r.GetProperty("value").GetDouble());
+        Assert.Equal([0L, 1L], psnr.Keys.Order());
+        Assert.NotEqual(psnr[0], psnr[1]);
+    }
+
     /// <summary>A spec: GT images of the given sizes, task Blur1, <c>lq</c> and one cldm entry per knob map (named cldm, vae, x0).</summary>
     private string Spec((int H, int W)[] sizes, params string[] knobs)
     {

@@ -52,7 +52,10 @@ public sealed record CldmKnobs
     /// <summary>Timestep spacing override.</summary>
     public TimestepSpacing? Spacing { get; init; }
 
-    /// <summary>Run seed; the noise of image <c>id</c> comes from SeededRandom.Derive(seed, id, "cldm").</summary>
+    /// <summary>
+    /// Run seed; the noise of image <c>id</c> comes from SeededRandom.Derive(seed, id, "cldm"). In an
+    /// experiment the sample's seed (<see cref="RestoreBench.Restorers.RestoreContext.Seed"/>) is used instead.
+    /// </summary>
     public long Seed { get; init; }
 
     /// <summary>1-based steps whose predicted x0 is decoded and handed to <see cref="OnPredictedX0"/> (Fig. 9).</summary>

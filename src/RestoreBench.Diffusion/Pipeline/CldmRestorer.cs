@@ -89,7 +89,7 @@ public sealed class CldmRestorer : IInProcessRestorer
         ArgumentNullException.ThrowIfNull(lowQuality);
         ArgumentNullException.ThrowIfNull(context);
         var reg = await RegressAsync(lowQuality, context, cancellationToken).ConfigureAwait(false);
-        return Run(reg, context.ImageId, cancellationToken);
+        return Run(reg, context.ImageId, context.Seed ?? Knobs.Seed, cancellationToken);
     }
 
     /// <summary>Synchronous form; the image id used for seeding is the empty string.</summary>
@@ -122,12 +122,12 @@ public sealed class CldmRestorer : IInProcessRestorer
         return reg.ToRgb();
     }
 
-    private ImageTensor Run(ImageTensor reg, string imageId, CancellationToken cancellationToken)
+    private ImageTensor Run(ImageTensor reg, string imageId, long seed, CancellationToken cancellationToken)
     {
         var multiple = _vae.Spec.Downscale * (_denoiser?.Spec.LatentMultiple ?? 1);
         var padded = PadTo(reg, multiple);
         var condition = _vae.Encode(padded);
-        var noise = new SeededGaussianNoise(SeededRandom.Derive(Knobs.Seed, imageId, "cldm"));
+        var noise = new SeededGaussianNoise(SeededRandom.Derive(seed, imageId, "cldm"));
         LatentTensor z0;
         try
         {

@@ -575,7 +575,7 @@ public sealed class ExperimentRunner
                 var clock = Stopwatch.StartNew();
                 var result = instance is null
                     ? RetentionRate.UpsampleBack(lq, row.Height, row.Width) // the 'lq' restorer: bicubic back to GT size
-                    : await instance.RestoreAsync(lq, new RestoreContext(sample.Image.Image), ct).ConfigureAwait(false);
+                    : await instance.RestoreAsync(lq, new RestoreContext(sample.Image.Image, sample.Seed), ct).ConfigureAwait(false);
                 var latency = clock.Elapsed.TotalMilliseconds;
                 var peak = memory.PeakDeltaBytes;
                 RestorerOutput.CheckFinite(sample.Key, result);

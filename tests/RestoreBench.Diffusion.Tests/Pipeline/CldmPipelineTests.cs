@@ -137,6 +137,26 @@ public sealed class CldmPipelineTests : IDisposable
     }
 
     [Fact]
+    public void An_experiment_seed_in_the_context_replaces_the_knob_seed()
+    {
+        var manifest = _fixture.Manifest("eps_seed", """
+            denoiser:
+              model: eps_star.onnx
+              inputs:
+                latent: z
+                timestep: t
+            """);
+        var x = Image(16, 16, 6);
+        using var restorer = CldmFactory.Create(manifest, new CldmKnobs { Sampler = SamplerKind.Ddpm, Steps = 4, Seed = 3 });
+        double[] Restore(long? seed) => restorer.RestoreAsync(x, new RestoreContext("img", seed)).GetAwaiter().GetResult().Data.ToArray();
+
+        Assert.Equal(Restore(null), Restore(3));   // no experiment seed: the knob seed (3)
+        Assert.Equal(Restore(1), Restore(1));      // same seed, same bytes
+        Assert.NotEqual(Restore(1), Restore(2));   // the seeds of a spec give different noise
+        Assert.NotEqual(Restore(null), Restore(0));
+    }
+
+    [Fact]
     public void Tiled_vae_and_latent_tiling_keep_the_data_path_exact()
     {
         var manifest = _fixture.Manifest("tiled", CldmFixture.Oracle + "\n  tile: {size: 12, overlap: 4}", vaeExtra: "  encode_tile: {size: 16, overlap: 4}\n  decode_tile: {size: 10, overlap: 4}");
