@@ -27,13 +27,7 @@ public sealed class RunCldmTests : IDisposable
             "{sampler: ddim, steps: [2, 4], start_noise: 0.5}",
             "{mode: vae}",
             "{mode: per_step, step: 1, steps: 3}");
-        var output = Path.Combine(_temp.Root, "out");
-        var run = CliProcess.Run("run", spec, "--out", output);
-        Assert.True(run.ExitCode == 0, run.Stderr);
-
-        var export = CliProcess.Run("results", "export", output, "--json");
-        Assert.True(export.ExitCode == 0, export.Stderr);
-        using var json = JsonDocument.Parse(export.Stdout);
+        using var json = RunAndExport(spec);
         var rows = json.RootElement.EnumerateArray()
             .Select(r => (Image: r.GetProperty("image").GetString()!, Restorer: r.GetProperty("restorer").GetString()!,
                 Kind: r.GetProperty("kind").GetString()!, Family: r.GetProperty("family").GetString()!, Value: r.GetProperty("value").GetDouble()))
@@ -64,13 +58,7 @@ public sealed class RunCldmTests : IDisposable
         // N(0, 0.25)) sampling from pure noise then differs between seeds only through its noise.
         var gt = _temp.Sub("gt");
         TempFolder.Write(Path.Combine(gt, "a.png"), TempFolder.Pattern(3, 16, 16));
-        var manifest = _fixture.Manifest("eps", """
-            denoiser:
-              model: eps_star.onnx
-              inputs:
-                latent: z
-                timestep: t
-            """).Replace("\\", "/", StringComparison.Ordinal);
+        var manifest = _fixture.Manifest("eps", CldmFixture.EpsStar).Replace("\\", "/", StringComparison.Ordinal);
         var spec = Path.Combine(_temp.Root, "seeds.yaml");
         File.WriteAllText(spec, $$$"""
             name: seeds
@@ -81,18 +69,23 @@ public sealed class RunCldmTests : IDisposable
             restorers:
               - {type: cldm, name: cldm, manifest: "{{{manifest}}}", knobs: {sampler: ddpm, steps: 3}}
             """);
-        var output = Path.Combine(_temp.Root, "out");
-        var run = CliProcess.Run("run", spec, "--out", output);
-        Assert.True(run.ExitCode == 0, run.Stderr);
-
-        var export = CliProcess.Run("results", "export", output, "--json");
-        Assert.True(export.ExitCode == 0, export.Stderr);
-        using var json = JsonDocument.Parse(export.Stdout);
+        using var json = RunAndExport(spec);
         var psnr = json.RootElement.EnumerateArray()
             .Where(r => r.GetProperty("restorer").GetString()!.StartsWith("cldm", StringComparison.Ordinal))
             .ToDictionary(r => r.GetProperty("seed").GetInt64(), r => r.GetProperty("value").GetDouble());
         Assert.Equal([0L, 1L], psnr.Keys.Order());
         Assert.NotEqual(psnr[0], psnr[1]);
+    }
+
+    /// <summary>Runs the spec into a fresh output folder (exit 0 required) and parses `results export --json`.</summary>
+    private JsonDocument RunAndExport(string spec)
+    {
+        var output = Path.Combine(_temp.Root, "out");
+        var run = CliProcess.Run("run", spec, "--out", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var export = CliProcess.Run("results", "export", output, "--json");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        return JsonDocument.Parse(export.Stdout);
     }
 
     /// <summary>A spec: GT images of the given sizes, task Blur1, <c>lq</c> and one cldm entry per knob map (named cldm, vae, x0).</summary>

@@ -196,6 +196,15 @@ internal sealed class CldmFixture : IDisposable
             condition: cond
         """;
 
+    /// <summary>ε* of N(0, 0.25) latents: a denoiser that ignores c_f, so its samples depend on the noise.</summary>
+    public const string EpsStar = """
+        denoiser:
+          model: eps_star.onnx
+          inputs:
+            latent: z
+            timestep: t
+        """;
+
     public void Dispose()
     {
         try

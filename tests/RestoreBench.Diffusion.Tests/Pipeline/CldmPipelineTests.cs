@@ -110,13 +110,7 @@ public sealed class CldmPipelineTests : IDisposable
     public void Start_noise_to_zero_converges_to_D_of_E_of_I_reg()
     {
         // A denoiser that does not know c_f (ε* for N(0, 0.25)): as t0 → 0 the output approaches D(E(I_reg)).
-        var manifest = _fixture.Manifest("eps", """
-            denoiser:
-              model: eps_star.onnx
-              inputs:
-                latent: z
-                timestep: t
-            """);
+        var manifest = _fixture.Manifest("eps", CldmFixture.EpsStar);
         var x = Image(16, 16, 4);
         var errors = new List<double>();
         foreach (var s in new[] { 0.3, 0.03, 0.001 })
@@ -139,13 +133,7 @@ public sealed class CldmPipelineTests : IDisposable
     [Fact]
     public void An_experiment_seed_in_the_context_replaces_the_knob_seed()
     {
-        var manifest = _fixture.Manifest("eps_seed", """
-            denoiser:
-              model: eps_star.onnx
-              inputs:
-                latent: z
-                timestep: t
-            """);
+        var manifest = _fixture.Manifest("eps_seed", CldmFixture.EpsStar);
         var x = Image(16, 16, 6);
         using var restorer = CldmFactory.Create(manifest, new CldmKnobs { Sampler = SamplerKind.Ddpm, Steps = 4, Seed = 3 });
         double[] Restore(long? seed) => restorer.RestoreAsync(x, new RestoreContext("img", seed)).GetAwaiter().GetResult().Data.ToArray();
