@@ -147,9 +147,23 @@ public sealed class GaussianTiling
         ArgumentNullException.ThrowIfNull(sum);
         for (var c = 0; c < sum.Length / _total.Length; c++)
         {
-            for (var i = 0; i < _total.Length; i++)
+            var plane = sum.AsSpan(c * _total.Length, _total.Length);
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                sum[c * _total.Length + i] /= _total[i];
+                var vs = MemoryMarshal.Cast<double, Vector<double>>(plane);
+                var vt = MemoryMarshal.Cast<double, Vector<double>>(_total.AsSpan());
+                for (var k = 0; k < vs.Length; k++)
+                {
+                    vs[k] /= vt[k];
+                }
+
+                i = vs.Length * Vector<double>.Count;
+            }
+
+            for (; i < plane.Length; i++)
+            {
+                plane[i] /= _total[i];
             }
         }
     }
