@@ -14,6 +14,8 @@ images="$out/images"
   echo "BenchmarkDotNet: load $(cat /proc/loadavg)"
 } 2>&1 | tee "$out/sitting.log"
 dotnet run -c Release --project benchmarks/RestoreBench.Benchmarks -- --filter '*' --artifacts "$out/bdn" 2>&1 | tee "$out/bdn.log"
+# The blur through the public API without BenchmarkDotNet's forced full GCs between iterations (docs/performance.md, †).
+dotnet run -c Release --project benchmarks/RestoreBench.Benchmarks -- --filter '*DegradationBenchmarks.GaussianBlur*' --noForcedGCs --artifacts "$out/bdn-noforcedgcs" 2>&1 | tee "$out/bdn-noforcedgcs.log"
 {
   echo "python (after): load $(cat /proc/loadavg)"
   /usr/bin/python3 benchmarks/reference/skimage_bench.py "$images"
