@@ -42,8 +42,13 @@ public static class SsimKernels
     /// <summary>C2 = (0.03 L)² = 58.5225.</summary>
     public const double C2 = 0.03 * DataRange * (0.03 * DataRange);
 
-    /// <summary>Output columns per tile (keeps the 5 x 11-row ring buffer in L2 cache). Fixed, so results do not depend on it at run time.</summary>
-    public const int TileWidth = 256;
+    /// <summary>
+    /// Output columns per tile: the 5 maps x 11-row ring (≈ 450 KB) stays in a core's L2 cache, and the
+    /// input is read in runs of 1024 samples (256 was 11 % slower single-threaded, 21 % with two
+    /// threads, on a 2040-wide image: short runs in eight strips defeat the prefetcher). Fixed, so
+    /// results do not depend on it at run time.
+    /// </summary>
+    public const int TileWidth = 1024;
 
     private const int Radius = WindowSize / 2;
     private const int Maps = 5;
