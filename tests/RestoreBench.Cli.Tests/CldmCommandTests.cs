@@ -23,18 +23,6 @@ public sealed class CldmCommandTests : IDisposable
 
     private CliProcess.Result Cli(params string[] args) => CliProcess.RunWith(new Dictionary<string, string?> { [ModelStore.EnvironmentVariable] = Home }, args);
 
-    private static double MaxDiff(ImageTensor a, ImageTensor b)
-    {
-        Assert.True(a.SameShape(b), $"{a.ShapeText} vs {b.ShapeText}");
-        var m = 0.0;
-        for (var i = 0; i < a.Data.Length; i++)
-        {
-            m = Math.Max(m, Math.Abs(a.Data[i] - b.Data[i]));
-        }
-
-        return m;
-    }
-
     private static double Psnr(ImageTensor a, ImageTensor b)
     {
         double se = 0;
@@ -59,13 +47,13 @@ public sealed class CldmCommandTests : IDisposable
         Assert.True(r.ExitCode == 0, r.Stderr);
         var written = ImageFile.Read(Path.Combine(output, "a.png")).Image;
         var original = ImageFile.Read(Path.Combine(input, "a.png")).Image;
-        Assert.Equal(0.0, MaxDiff(original, written)); // 8-bit in, exact data path, 8-bit out
+        Assert.Equal(0.0, ImageDiff.Max(original, written)); // 8-bit in, exact data path, 8-bit out
         Assert.True(File.Exists(Path.Combine(output, "steps", "a_step001.png")));
         Assert.True(File.Exists(Path.Combine(output, "steps", "a_step010.png")));
 
         var one = Cli("cldm", "one-step", "--manifest", manifest, input, Path.Combine(_temp.Root, "one"), "--t", "400");
         Assert.True(one.ExitCode == 0, one.Stderr);
-        Assert.Equal(0.0, MaxDiff(original, ImageFile.Read(Path.Combine(_temp.Root, "one", "a.png")).Image));
+        Assert.Equal(0.0, ImageDiff.Max(original, ImageFile.Read(Path.Combine(_temp.Root, "one", "a.png")).Image));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
+using RestoreBench.Core.Imaging;
 using RestoreBench.Core.Randomness;
 using RestoreBench.Diffusion.Components;
 using RestoreBench.Diffusion.Schedulers;
@@ -6,6 +7,22 @@ using RestoreBench.Onnx.Graph;
 using RestoreBench.Onnx.Runtime;
 
 namespace RestoreBench.Diffusion.Tests;
+
+/// <summary>Largest absolute difference between two images of the same shape (asserted).</summary>
+internal static class ImageDiff
+{
+    public static double Max(ImageTensor a, ImageTensor b)
+    {
+        Assert.True(a.SameShape(b), $"{a.ShapeText} vs {b.ShapeText}");
+        var m = 0.0;
+        for (var i = 0; i < a.Data.Length; i++)
+        {
+            m = Math.Max(m, Math.Abs(a.Data[i] - b.Data[i]));
+        }
+
+        return m;
+    }
+}
 
 /// <summary>ONNX graphs the tests build: a lossless VAE and closed-form denoisers.</summary>
 internal static class TestGraphs

@@ -30,18 +30,6 @@ public sealed class CldmPipelineTests : IDisposable
         return image;
     }
 
-    private static double MaxDiff(ImageTensor a, ImageTensor b)
-    {
-        Assert.True(a.SameShape(b), $"{a.ShapeText} vs {b.ShapeText}");
-        var m = 0.0;
-        for (var i = 0; i < a.Data.Length; i++)
-        {
-            m = Math.Max(m, Math.Abs(a.Data[i] - b.Data[i]));
-        }
-
-        return m;
-    }
-
     private ImageTensor Run(string manifest, CldmKnobs knobs, ImageTensor input, string id = "img")
     {
         using var restorer = CldmFactory.Create(manifest, knobs);
@@ -54,9 +42,9 @@ public sealed class CldmPipelineTests : IDisposable
         var manifest = _fixture.Manifest("vae", "");
         var x = Image(30, 22, 1); // odd-size multiple of 2 is padded/cropped
         var y = Run(manifest, new CldmKnobs { Mode = CldmMode.VaeOnly, VaeSource = VaeSource.Input }, x);
-        Assert.True(MaxDiff(x, y) < 1e-6, $"{MaxDiff(x, y)}");
+        Assert.True(ImageDiff.Max(x, y) < 1e-6, $"{ImageDiff.Max(x, y)}");
         var odd = Image(31, 23, 2);
-        Assert.True(MaxDiff(odd, Run(manifest, new CldmKnobs { Mode = CldmMode.VaeOnly, VaeSource = VaeSource.Input }, odd)) < 1e-6);
+        Assert.True(ImageDiff.Max(odd, Run(manifest, new CldmKnobs { Mode = CldmMode.VaeOnly, VaeSource = VaeSource.Input }, odd)) < 1e-6);
     }
 
     [Fact]
@@ -83,7 +71,7 @@ public sealed class CldmPipelineTests : IDisposable
         var z = vae.Encode(x);
         Assert.Equal(12, z.Channels);
         Assert.Equal((x.Data[0] - 0.1) * 0.5, z.Data[0], 1e-6); // channel 0 of the unshuffle is pixel (0, 0) of R
-        Assert.True(MaxDiff(x, vae.RoundTrip(x)) < 1e-6);
+        Assert.True(ImageDiff.Max(x, vae.RoundTrip(x)) < 1e-6);
 
         File.WriteAllText(path, File.ReadAllText(path).Replace("latent_channels: 12", "latent_channels: 4", StringComparison.Ordinal));
         var e = Assert.Throws<CldmManifestException>(() => CldmFactory.LoadVae(CldmManifest.Load(path).Vae));
@@ -103,7 +91,7 @@ public sealed class CldmPipelineTests : IDisposable
         var manifest = _fixture.Manifest("oracle", CldmFixture.Oracle);
         var x = Image(24, 40, 3);
         var y = Run(manifest, new CldmKnobs { Sampler = sampler, StartNoise = start, Steps = steps, Seed = 9 }, x);
-        Assert.True(MaxDiff(x, y) < 2e-4, $"{MaxDiff(x, y)}");
+        Assert.True(ImageDiff.Max(x, y) < 2e-4, $"{ImageDiff.Max(x, y)}");
     }
 
     [Fact]
@@ -149,8 +137,8 @@ public sealed class CldmPipelineTests : IDisposable
     {
         var manifest = _fixture.Manifest("tiled", CldmFixture.Oracle + "\n  tile: {size: 12, overlap: 4}", vaeExtra: "  encode_tile: {size: 16, overlap: 4}\n  decode_tile: {size: 10, overlap: 4}");
         var x = Image(46, 38, 5);
-        Assert.True(MaxDiff(x, Run(manifest, new CldmKnobs { Mode = CldmMode.VaeOnly }, x)) < 1e-6);
-        Assert.True(MaxDiff(x, Run(manifest, new CldmKnobs { Sampler = SamplerKind.Ddim, Steps = 5 }, x)) < 2e-4);
+        Assert.True(ImageDiff.Max(x, Run(manifest, new CldmKnobs { Mode = CldmMode.VaeOnly }, x)) < 1e-6);
+        Assert.True(ImageDiff.Max(x, Run(manifest, new CldmKnobs { Sampler = SamplerKind.Ddim, Steps = 5 }, x)) < 2e-4);
     }
 
     [Fact]
@@ -161,7 +149,7 @@ public sealed class CldmPipelineTests : IDisposable
         var reg = RestoreBench.Degradations.Resize.Resizer.Resize(lq, 2.0);
         var y = Run(manifest, new CldmKnobs { Sampler = SamplerKind.Ddim, Steps = 4 }, lq);
         Assert.Equal(24, y.Height);
-        Assert.True(MaxDiff(reg.ClampInPlace(), y) < 2e-4, $"{MaxDiff(reg, y)}");
+        Assert.True(ImageDiff.Max(reg.ClampInPlace(), y) < 2e-4, $"{ImageDiff.Max(reg, y)}");
     }
 
     [Fact]
@@ -178,7 +166,7 @@ public sealed class CldmPipelineTests : IDisposable
             OnPredictedX0 = (_, step, t, image) =>
             {
                 saved.Add((step, t));
-                Assert.True(MaxDiff(x, image) < 2e-4);
+                Assert.True(ImageDiff.Max(x, image) < 2e-4);
             },
         };
         var a = Run(manifest, knobs, x);
@@ -217,7 +205,7 @@ public sealed class CldmPipelineTests : IDisposable
     {
         var manifest = _fixture.Manifest("one", CldmFixture.Oracle);
         var x = Image(16, 20, 8);
-        Assert.True(MaxDiff(x, Run(manifest, new CldmKnobs { Mode = CldmMode.OneStep, OneStepTimestep = 700 }, x)) < 5e-4);
+        Assert.True(ImageDiff.Max(x, Run(manifest, new CldmKnobs { Mode = CldmMode.OneStep, OneStepTimestep = 700 }, x)) < 5e-4);
     }
 
     [Fact]
@@ -231,8 +219,8 @@ public sealed class CldmPipelineTests : IDisposable
         }
 
         var fixedImage = WaveletColorFix.Apply(content, style);
-        Assert.True(MaxDiff(style, fixedImage) < 1e-12);
-        Assert.True(MaxDiff(content, WaveletColorFix.Apply(content, content)) < 1e-12);
+        Assert.True(ImageDiff.Max(style, fixedImage) < 1e-12);
+        Assert.True(ImageDiff.Max(content, WaveletColorFix.Apply(content, content)) < 1e-12);
     }
 
     [Fact]
