@@ -40,28 +40,19 @@ public sealed class DdimScheduler : NoiseScheduler
     public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
     {
         CheckLengths(modelOutput, sample, previous);
-        if (_epsilon.Length != previous.Length)
-        {
-            _epsilon = new double[previous.Length];
-        }
-
-        Predict(index, modelOutput, sample, predictedX0, _epsilon);
+        var epsilon = Buffer(ref _epsilon, previous.Length);
+        Predict(index, modelOutput, sample, predictedX0, epsilon);
         var alphaBarPrev = PreviousAlphaCumprod(index);
         var sigma = Settings.Eta * Math.Sqrt(Variance(index));
         var a = Math.Sqrt(alphaBarPrev);
         var direction = Math.Sqrt(Math.Max(1.0 - alphaBarPrev - sigma * sigma, 0.0));
         if (sigma == 0)
         {
-            LatentKernels.Combine(a, predictedX0, direction, _epsilon, previous);
+            LatentKernels.Combine(a, predictedX0, direction, epsilon, previous);
             return;
         }
 
-        if (_noise.Length != previous.Length)
-        {
-            _noise = new double[previous.Length];
-        }
-
-        RequireNoise(noise).Fill(_noise);
-        LatentKernels.CombineAdd(a, predictedX0, direction, _epsilon, sigma, _noise, previous);
+        var draws = DrawNoise(ref _noise, previous.Length, noise);
+        LatentKernels.CombineAdd(a, predictedX0, direction, epsilon, sigma, draws, previous);
     }
 }

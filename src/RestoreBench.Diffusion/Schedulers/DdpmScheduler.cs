@@ -10,7 +10,7 @@ namespace RestoreBench.Diffusion.Schedulers;
 /// </summary>
 public sealed class DdpmScheduler : NoiseScheduler
 {
-    private double[] _epsilon = [];
+    private double[] _noise = [];
 
     /// <summary>Creates the sampler for the given descending timesteps.</summary>
     public DdpmScheduler(NoiseSchedule schedule, SamplerSettings settings, int[] timesteps)
@@ -54,12 +54,7 @@ public sealed class DdpmScheduler : NoiseScheduler
             return;
         }
 
-        if (_epsilon.Length != previous.Length)
-        {
-            _epsilon = new double[previous.Length];
-        }
-
-        RequireNoise(noise).Fill(_epsilon);
-        LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, Math.Sqrt(Variance(index)), _epsilon, previous);
+        var draws = DrawNoise(ref _noise, previous.Length, noise);
+        LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, Math.Sqrt(Variance(index)), draws, previous);
     }
 }

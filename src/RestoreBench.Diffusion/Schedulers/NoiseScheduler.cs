@@ -129,7 +129,19 @@ public abstract class NoiseScheduler
         }
     }
 
-    /// <summary>Throws when a stochastic step has no noise source.</summary>
-    protected static IGaussianNoise RequireNoise(IGaussianNoise? noise) =>
-        noise ?? throw new ArgumentNullException(nameof(noise), "this sampler step is stochastic and needs a noise source");
+    /// <summary>A buffer kept between steps, reallocated only when the latent length changes.</summary>
+    protected static double[] Buffer(ref double[] buffer, int length) => buffer.Length == length ? buffer : buffer = new double[length];
+
+    /// <summary>This step's N(0, 1) draws in a kept buffer; throws when a stochastic step has no noise source.</summary>
+    protected static double[] DrawNoise(ref double[] buffer, int length, IGaussianNoise? noise)
+    {
+        if (noise is null)
+        {
+            throw new ArgumentNullException(nameof(noise), "this sampler step is stochastic and needs a noise source");
+        }
+
+        var draws = Buffer(ref buffer, length);
+        noise.Fill(draws);
+        return draws;
+    }
 }
