@@ -117,7 +117,7 @@ public sealed class SchedulerTests
 public sealed class GaussianNoiseTests
 {
     [Fact]
-    public void Ziggurat_draws_have_the_standard_normal_moments_and_tails()
+    public void Draws_have_the_standard_normal_moments_and_tails()
     {
         const int n = 1_000_000;
         var x = new double[n];
@@ -144,7 +144,8 @@ public sealed class GaussianNoiseTests
         Assert.InRange(beyond2 / (double)n, 0.045500 - 0.0011, 0.045500 + 0.0011);
         Assert.InRange(beyond3 / (double)n, 0.002700 - 0.00026, 0.002700 + 0.00026);
         Assert.InRange(beyond4 / (double)n, 0.000465 - 0.00011, 0.000465 + 0.00011);
-        Assert.InRange(x.Count(v => Math.Abs(v) > 4.1) / (double)n, 0.0000413 - 0.000032, 0.0000413 + 0.000032); // the tail beyond r = 4.04
+        Assert.InRange(x.Count(v => Math.Abs(v) > 4.1) / (double)n, 0.0000413 - 0.000032, 0.0000413 + 0.000032);
+        Assert.All(x, v => Assert.InRange(Math.Abs(v), 0, 5.77)); // the smallest u₁ = 2⁻²⁴ bounds the radius
 
         // P(Z ≤ z) at points inside many different layers (5-sigma bounds).
         foreach (var (z, p) in new[] { (-2.5, 0.0062097), (-1.2, 0.1150697), (-0.3, 0.3820886), (0.05, 0.5199388), (0.7, 0.7580363), (1.9, 0.9712834) })
@@ -170,7 +171,7 @@ public sealed class GaussianNoiseTests
         var pieces = new double[n];
         var noise = new SeededGaussianNoise(new SeededRandom(9));
         var at = 0;
-        foreach (var size in new[] { 1, 7, 8, 13, 0, 64, 1000, 16384 })
+        foreach (var size in new[] { 1, 7, 8, 13, 0, 64, 31, 32, 33, 1000, 16384 })
         {
             if (size % 2 == 0)
             {
@@ -187,6 +188,29 @@ public sealed class GaussianNoiseTests
         noise.Fill(pieces.AsSpan(at));
         Assert.Equal(whole, pieces);
         Assert.NotEqual(whole, RandomDraws(10, n));
+    }
+
+    [Fact]
+    public void Draws_follow_the_documented_stream_to_float32_accuracy()
+    {
+        // The stream definition of SeededGaussianNoise's summary, evaluated in double precision.
+        const int n = 200_000;
+        var key = new SeededRandom(21).NextUInt64();
+        var draws = new double[n];
+        new SeededGaussianNoise(new SeededRandom(21)).Fill(draws);
+        for (var i = 0; i < n; i++)
+        {
+            var pair = i / 32 * 16 + i % 16;
+            var h = key + (ulong)(pair + 1) * 0x9E3779B97F4A7C15UL;
+            h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
+            h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
+            h ^= h >> 31;
+            var u1 = ((h >> 40) + 1) / 16777216.0;
+            var u2 = ((h >> 8) & 0xFFFFFF) / 16777216.0;
+            var r = Math.Sqrt(-2 * Math.Log(u1));
+            var exact = r * (i % 32 < 16 ? Math.Cos(2 * Math.PI * u2) : Math.Sin(2 * Math.PI * u2));
+            Assert.True(Math.Abs(draws[i] - exact) <= 4e-7 * Math.Max(1, Math.Abs(exact)), $"draw {i}: {draws[i]} vs {exact}");
+        }
     }
 
     private static double[] RandomDraws(ulong seed, int n)
