@@ -40,7 +40,6 @@ public sealed class DdpmScheduler : NoiseScheduler
     public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
     {
         CheckLengths(modelOutput, sample, previous);
-        Predict(index, modelOutput, sample, predictedX0, []);
         var t = Timesteps[index];
         var alphaBar = Schedule.AlphaCumprod(t);
         var alphaBarPrev = PreviousAlphaCumprod(index);
@@ -50,11 +49,22 @@ public sealed class DdpmScheduler : NoiseScheduler
         var sampleCoeff = Math.Sqrt(alpha) * (1.0 - alphaBarPrev) / (1.0 - alphaBar);
         if (t == 0)
         {
+            Predict(index, modelOutput, sample, predictedX0, []);
             LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
             return;
         }
 
         var draws = DrawNoise(ref _noise, previous.Length, noise);
-        LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, Math.Sqrt(Variance(index)), draws, previous);
+        var sigma = Math.Sqrt(Variance(index));
+        if (Settings.Prediction == PredictionType.Epsilon && Settings.ClipSample is null && alphaBar > 0)
+        {
+            // Predictions.Convert's ε formula and the update in one pass (same results as the two passes below).
+            CheckLengths(modelOutput, sample, predictedX0);
+            LatentKernels.EpsilonStep(modelOutput, sample, Math.Sqrt(1.0 - alphaBar), 1.0 / Math.Sqrt(alphaBar), x0Coeff, sampleCoeff, sigma, draws, predictedX0, previous);
+            return;
+        }
+
+        Predict(index, modelOutput, sample, predictedX0, []);
+        LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, sigma, draws, previous);
     }
 }

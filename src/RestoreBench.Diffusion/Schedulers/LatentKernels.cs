@@ -87,6 +87,42 @@ internal static class LatentKernels
         }
     }
 
+    /// <summary>
+    /// The DDPM step from an ε-prediction in one pass: x0[i] = (z[i] − b·ε[i])·c, then
+    /// destination[i] = (p·x0[i] + q·z[i]) + s·n[i] (<see cref="ScaledDifference"/> followed by
+    /// <see cref="CombineAdd"/>, with the same results).
+    /// </summary>
+    public static void EpsilonStep(ReadOnlySpan<double> epsilon, ReadOnlySpan<double> z, double b, double c, double p, double q, double s, ReadOnlySpan<double> n, Span<double> x0, Span<double> destination)
+    {
+        Check(epsilon.Length, z.Length, destination.Length);
+        Check(n.Length, x0.Length, destination.Length);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var (vb, vc, vp, vq, vs) = (new Vector<double>(b), new Vector<double>(c), new Vector<double>(p), new Vector<double>(q), new Vector<double>(s));
+            var ve = MemoryMarshal.Cast<double, Vector<double>>(epsilon);
+            var vz = MemoryMarshal.Cast<double, Vector<double>>(z);
+            var vn = MemoryMarshal.Cast<double, Vector<double>>(n);
+            var vx = MemoryMarshal.Cast<double, Vector<double>>(x0);
+            var vd = MemoryMarshal.Cast<double, Vector<double>>(destination);
+            for (var k = 0; k < vd.Length; k++)
+            {
+                var x = (vz[k] - vb * ve[k]) * vc;
+                vx[k] = x;
+                vd[k] = vp * x + vq * vz[k] + vs * vn[k];
+            }
+
+            i = vd.Length * Vector<double>.Count;
+        }
+
+        for (; i < destination.Length; i++)
+        {
+            var x = (z[i] - b * epsilon[i]) * c;
+            x0[i] = x;
+            destination[i] = p * x + q * z[i] + s * n[i];
+        }
+    }
+
     /// <summary>Classifier-free guidance in place: conditional[i] = unconditional[i] + w·(conditional[i] − unconditional[i]).</summary>
     public static void Guide(ReadOnlySpan<double> unconditional, double w, Span<double> conditional)
     {

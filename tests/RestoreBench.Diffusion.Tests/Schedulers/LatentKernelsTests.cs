@@ -29,6 +29,11 @@ public sealed class LatentKernelsTests
         LatentKernels.ScaledDifference(x, b, y, a, scaled);
         Assert.Equal(x.Select((v, i) => (v - b * y[i]) * a), scaled);
 
+        double[] x0 = new double[n], stepped = new double[n];
+        LatentKernels.EpsilonStep(y, x, b, a, w, -a, 0.31, d, x0, stepped);
+        Assert.Equal(scaled, x0);
+        Assert.Equal(scaled.Select((v, i) => w * v + -a * x[i] + 0.31 * d[i]), stepped);
+
         var guided = (double[])x.Clone();
         LatentKernels.Guide(y, w, guided);
         Assert.Equal(x.Select((v, i) => y[i] + w * (v - y[i])), guided);

@@ -37,6 +37,25 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void Ddpm_one_pass_epsilon_step_equals_the_general_two_pass_step()
+    {
+        // A clip bound no value reaches sends the same step through Predictions.Convert + CombineAdd.
+        var schedule = NoiseSchedule.Create();
+        var fused = NoiseScheduler.Create(schedule, new SamplerSettings { Steps = 50 });
+        var general = NoiseScheduler.Create(schedule, new SamplerSettings { Steps = 50, ClipSample = 1e300 });
+        var z = RandomLatent(1003, 1);
+        var eps = RandomLatent(1003, 2);
+        foreach (var index in new[] { 0, 25, 48, 49 })
+        {
+            double[] a = new double[1003], b = new double[1003], x0a = new double[1003], x0b = new double[1003];
+            fused.ReverseStep(index, eps, z, a, x0a, new SeededGaussianNoise(new SeededRandom(5)));
+            general.ReverseStep(index, eps, z, b, x0b, new SeededGaussianNoise(new SeededRandom(5)));
+            Assert.Equal(x0b, x0a);
+            Assert.Equal(b, a);
+        }
+    }
+
+    [Fact]
     public void Ddpm_fixed_large_uses_beta()
     {
         var schedule = NoiseSchedule.Create(BetaSchedule.Linear, 1000, 0.0001, 0.02);
