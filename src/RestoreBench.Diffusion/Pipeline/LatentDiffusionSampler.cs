@@ -93,10 +93,9 @@ public sealed class LatentDiffusionSampler
             cancellationToken.ThrowIfCancellationRequested();
             var t = scheduler.Timesteps[i];
             var output = Predict(z, t, condition, guidanceScale);
-            scheduler.ReverseStep(i, output.Data, z.Data, previous.Data, x0.Data, noise);
-            var bad = previous.FirstNonFinite();
-            if (bad >= 0)
+            if (!scheduler.ReverseStep(i, output.Data, z.Data, previous.Data, x0.Data, noise))
             {
+                var bad = previous.FirstNonFinite();
                 throw new DiffusionException(string.Create(CultureInfo.InvariantCulture,
                     $"non-finite latent value ({previous.Data[bad]}) after step {i + 1} of {scheduler.StepCount} (t = {t}, sampler {settings.Kind}); the denoiser output or the schedule diverged"));
             }

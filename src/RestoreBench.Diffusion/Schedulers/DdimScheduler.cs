@@ -8,7 +8,7 @@ namespace RestoreBench.Diffusion.Schedulers;
 public sealed class DdimScheduler : NoiseScheduler
 {
     private double[] _epsilon = [];
-    private double[] _noise = [];
+    private float[] _noise = [];
 
     /// <summary>Creates the sampler for the given descending timesteps.</summary>
     /// <exception cref="ArgumentOutOfRangeException">η &lt; 0.</exception>
@@ -37,7 +37,7 @@ public sealed class DdimScheduler : NoiseScheduler
     }
 
     /// <inheritdoc />
-    public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
+    public override bool ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
     {
         CheckLengths(modelOutput, sample, previous);
         var epsilon = Buffer(ref _epsilon, previous.Length);
@@ -48,11 +48,10 @@ public sealed class DdimScheduler : NoiseScheduler
         var direction = Math.Sqrt(Math.Max(1.0 - alphaBarPrev - sigma * sigma, 0.0));
         if (sigma == 0)
         {
-            LatentKernels.Combine(a, predictedX0, direction, epsilon, previous);
-            return;
+            return LatentKernels.Combine(a, predictedX0, direction, epsilon, previous);
         }
 
         var draws = DrawNoise(ref _noise, previous.Length, noise);
-        LatentKernels.CombineAdd(a, predictedX0, direction, epsilon, sigma, draws, previous);
+        return LatentKernels.CombineAdd(a, predictedX0, direction, epsilon, sigma, draws, previous);
     }
 }

@@ -10,7 +10,7 @@ namespace RestoreBench.Diffusion.Schedulers;
 /// </summary>
 public sealed class DdpmScheduler : NoiseScheduler
 {
-    private double[] _noise = [];
+    private float[] _noise = [];
 
     /// <summary>Creates the sampler for the given descending timesteps.</summary>
     public DdpmScheduler(NoiseSchedule schedule, SamplerSettings settings, int[] timesteps)
@@ -37,7 +37,7 @@ public sealed class DdpmScheduler : NoiseScheduler
     }
 
     /// <inheritdoc />
-    public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
+    public override bool ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
     {
         CheckLengths(modelOutput, sample, previous);
         var t = Timesteps[index];
@@ -50,8 +50,7 @@ public sealed class DdpmScheduler : NoiseScheduler
         if (t == 0)
         {
             Predict(index, modelOutput, sample, predictedX0, []);
-            LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
-            return;
+            return LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
         }
 
         var draws = DrawNoise(ref _noise, previous.Length, noise);
@@ -60,11 +59,10 @@ public sealed class DdpmScheduler : NoiseScheduler
         {
             // Predictions.Convert's ε formula and the update in one pass (same results as the two passes below).
             CheckLengths(modelOutput, sample, predictedX0);
-            LatentKernels.EpsilonStep(modelOutput, sample, Math.Sqrt(1.0 - alphaBar), 1.0 / Math.Sqrt(alphaBar), x0Coeff, sampleCoeff, sigma, draws, predictedX0, previous);
-            return;
+            return LatentKernels.EpsilonStep(modelOutput, sample, Math.Sqrt(1.0 - alphaBar), 1.0 / Math.Sqrt(alphaBar), x0Coeff, sampleCoeff, sigma, draws, predictedX0, previous);
         }
 
         Predict(index, modelOutput, sample, predictedX0, []);
-        LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, sigma, draws, previous);
+        return LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, sigma, draws, previous);
     }
 }

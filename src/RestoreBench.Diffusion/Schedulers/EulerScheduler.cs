@@ -28,7 +28,7 @@ public sealed class EulerScheduler : NoiseScheduler
         PreviousTimestep(index) < 0 && !Settings.SetAlphaToOne ? Schedule.AlphaCumprod(0) : base.PreviousAlphaCumprod(index);
 
     /// <inheritdoc />
-    public override void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
+    public override bool ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
     {
         CheckLengths(modelOutput, sample, previous);
         Predict(index, modelOutput, sample, predictedX0, []);
@@ -45,5 +45,7 @@ public sealed class EulerScheduler : NoiseScheduler
             var d = (x - predictedX0[i]) / sigma;
             previous[i] = (x + dt * d) * toZ;
         }
+
+        return LatentKernels.FirstNonFinite(previous) < 0;
     }
 }

@@ -103,7 +103,8 @@ public abstract class NoiseScheduler
     /// <param name="previous">Receives z_prev (may not alias <paramref name="sample"/>).</param>
     /// <param name="predictedX0">Receives ẑ_0 (after clipping, when enabled).</param>
     /// <param name="noise">Draws for the stochastic term; required when <see cref="IsStochastic"/>. A step draws exactly one latent's worth, and none at the last step for DDPM.</param>
-    public abstract void ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise);
+    /// <returns>Whether every value of z_prev is finite (none NaN or ±∞), tested in the step's own pass.</returns>
+    public abstract bool ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise);
 
     /// <summary>ẑ_0 and ε̂ at step <paramref name="index"/> (clipping applied to ẑ_0 only).</summary>
     protected void Predict(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> predictedX0, Span<double> epsilon)
@@ -130,10 +131,10 @@ public abstract class NoiseScheduler
     }
 
     /// <summary>A buffer kept between steps, reallocated only when the latent length changes.</summary>
-    protected static double[] Buffer(ref double[] buffer, int length) => buffer.Length == length ? buffer : buffer = new double[length];
+    protected static T[] Buffer<T>(ref T[] buffer, int length) => buffer.Length == length ? buffer : buffer = new T[length];
 
     /// <summary>This step's N(0, 1) draws in a kept buffer; throws when a stochastic step has no noise source.</summary>
-    protected static double[] DrawNoise(ref double[] buffer, int length, IGaussianNoise? noise)
+    protected static float[] DrawNoise(ref float[] buffer, int length, IGaussianNoise? noise)
     {
         if (noise is null)
         {

@@ -15,7 +15,7 @@ namespace RestoreBench.Diffusion.Schedulers;
 /// γ = 0x9E3779B97F4A7C15 (so h is output p of a SplitMix64 generator seeded with k), and from it
 /// u₁ = (⌊h / 2⁴⁰⌋ + 1)·2⁻²⁴ ∈ (0, 1], u₂ = (⌊h / 2⁸⌋ mod 2²⁴)·2⁻²⁴ ∈ [0, 1), r = √(−2 ln u₁) and
 /// θ = 2π·u₂. Draws come in blocks of 32: draw 32m + j is r·cos θ of pair 16m + j for j &lt; 16 and
-/// r·sin θ of pair 16m + j − 16 for j ≥ 16. Each draw is a float32 value (widened exactly to float64);
+/// r·sin θ of pair 16m + j − 16 for j ≥ 16. Each draw is a float32 value (widened exactly when float64 is asked for);
 /// |draw| ≤ √(24·2 ln 2) ≈ 5.77 (the smallest u₁ is 2⁻²⁴), so tails beyond 5.77σ, which have
 /// probability 8·10⁻⁹, are not produced.
 /// </para>
@@ -30,7 +30,7 @@ namespace RestoreBench.Diffusion.Schedulers;
 /// </para>
 /// <para>
 /// Deterministic: every draw depends only on the key and its index, so the same seed gives the same
-/// bytes whatever the split into <see cref="Fill"/> calls or the SIMD width.
+/// bytes whatever the split into <see cref="Fill(Span{float})"/> calls or the SIMD width.
 /// </para>
 /// </summary>
 public sealed class SeededGaussianNoise : IGaussianNoise
@@ -62,22 +62,34 @@ public sealed class SeededGaussianNoise : IGaussianNoise
     }
 
     /// <inheritdoc />
-    public void Fill(Span<double> destination)
+    public void Fill(Span<float> destination)
     {
         // Without 256-bit SIMD the Vector512 operations would be emulated element by element.
         FillAt(_drawn, destination, Vector256.IsHardwareAccelerated);
         _drawn += destination.Length;
     }
 
-    /// <summary><see cref="Fill(Span{double})"/> without SIMD: the twin the vector path is tested against.</summary>
-    public void FillScalar(Span<double> destination)
+    /// <inheritdoc />
+    public void Fill(Span<double> destination)
+    {
+        Span<float> chunk = stackalloc float[1024];
+        for (var at = 0; at < destination.Length; at += chunk.Length)
+        {
+            var part = chunk[..Math.Min(chunk.Length, destination.Length - at)];
+            Fill(part);
+            LatentKernels.ToDouble(part, destination.Slice(at, part.Length));
+        }
+    }
+
+    /// <summary><see cref="Fill(Span{float})"/> without SIMD: the twin the vector path is tested against.</summary>
+    public void FillScalar(Span<float> destination)
     {
         FillAt(_drawn, destination, vector: false);
         _drawn += destination.Length;
     }
 
     /// <summary>Draws <paramref name="first"/> … first + destination.Length − 1 of the stream.</summary>
-    private void FillAt(long first, Span<double> destination, bool vector)
+    private void FillAt(long first, Span<float> destination, bool vector)
     {
         var head = (int)Math.Min(destination.Length, (Block - first % Block) % Block);
         var blocks = (destination.Length - head) / Block;
@@ -104,14 +116,14 @@ public sealed class SeededGaussianNoise : IGaussianNoise
     }
 
     /// <summary>Draw <paramref name="index"/> of the stream.</summary>
-    private double Draw(long index)
+    private float Draw(long index)
     {
         var (cos, sin) = Pair(index / Block * Pairs + index % Pairs);
         return index % Block < Pairs ? cos : sin;
     }
 
     /// <summary>Whole blocks in scalar code, each pair computed once.</summary>
-    private void FillBlocksScalar(long firstPair, Span<double> destination)
+    private void FillBlocksScalar(long firstPair, Span<float> destination)
     {
         for (var b = 0; b < destination.Length; b += Block)
         {
@@ -160,7 +172,7 @@ public sealed class SeededGaussianNoise : IGaussianNoise
 
     /// <summary>Whole blocks, 16 pairs per iteration: the operations of <see cref="Pair"/> and <see cref="Radius"/> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillBlocksVector(long firstPair, Span<double> destination)
+    private void FillBlocksVector(long firstPair, Span<float> destination)
     {
         var gamma = Vector512.Create(Gamma);
         var lanes = Vector512.Create(1UL, 2, 3, 4, 5, 6, 7, 8);
@@ -205,10 +217,8 @@ public sealed class SeededGaussianNoise : IGaussianNoise
             var cos = r * (Vector512.ConditionalSelect(odd, s, c).AsUInt32() ^ (((quadrant + one) << 30) & sign)).AsSingle();
             var sin = r * (Vector512.ConditionalSelect(odd, c, s).AsUInt32() ^ ((quadrant << 30) & sign)).AsSingle();
 
-            Vector512.WidenLower(cos).StoreUnsafe(ref d, b);
-            Vector512.WidenUpper(cos).StoreUnsafe(ref d, b + 8);
-            Vector512.WidenLower(sin).StoreUnsafe(ref d, b + Pairs);
-            Vector512.WidenUpper(sin).StoreUnsafe(ref d, b + Pairs + 8);
+            cos.StoreUnsafe(ref d, b);
+            sin.StoreUnsafe(ref d, b + Pairs);
         }
     }
 

@@ -71,7 +71,7 @@ public sealed class DiffusersGoldenTests
         for (var i = startIndex; i < scheduler.StepCount; i++)
         {
             var output = DummyModel(sample, scheduler.Timesteps[i]);
-            scheduler.ReverseStep(i, output, sample, prev, x0, noise);
+            Assert.True(scheduler.ReverseStep(i, output, sample, prev, x0, noise));
             (sample, prev) = (prev, sample);
         }
 

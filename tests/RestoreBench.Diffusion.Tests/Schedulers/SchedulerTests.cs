@@ -24,7 +24,7 @@ public sealed class SchedulerTests
         {
             var t = scheduler.Timesteps[index];
             var prev = new double[64];
-            scheduler.ReverseStep(index, eps, z, prev, new double[64], new SeededGaussianNoise(new SeededRandom(3)));
+            Assert.True(scheduler.ReverseStep(index, eps, z, prev, new double[64], new SeededGaussianNoise(new SeededRandom(3))));
             var n = RandomLatent(64, 3);
             double alpha = schedule.Alpha(t), beta = schedule.Beta(t), bar = schedule.AlphaCumprod(t), barPrev = schedule.AlphaCumprod(t - 1);
             var sigma = Math.Sqrt((1 - barPrev) / (1 - bar) * beta);
@@ -48,8 +48,8 @@ public sealed class SchedulerTests
         foreach (var index in new[] { 0, 25, 48, 49 })
         {
             double[] a = new double[1003], b = new double[1003], x0a = new double[1003], x0b = new double[1003];
-            fused.ReverseStep(index, eps, z, a, x0a, new SeededGaussianNoise(new SeededRandom(5)));
-            general.ReverseStep(index, eps, z, b, x0b, new SeededGaussianNoise(new SeededRandom(5)));
+            Assert.True(fused.ReverseStep(index, eps, z, a, x0a, new SeededGaussianNoise(new SeededRandom(5))));
+            Assert.True(general.ReverseStep(index, eps, z, b, x0b, new SeededGaussianNoise(new SeededRandom(5))));
             Assert.Equal(x0b, x0a);
             Assert.Equal(b, a);
         }
@@ -78,8 +78,8 @@ public sealed class SchedulerTests
         for (var index = 0; index < 20; index++)
         {
             double[] a = new double[128], b = new double[128], x0a = new double[128], x0b = new double[128];
-            euler.ReverseStep(index, output, z, a, x0a, null);
-            ddim.ReverseStep(index, output, z, b, x0b, null);
+            Assert.True(euler.ReverseStep(index, output, z, a, x0a, null));
+            Assert.True(ddim.ReverseStep(index, output, z, b, x0b, null));
             for (var i = 0; i < 128; i++)
             {
                 Assert.Equal(b[i], a[i], 1e-9);
@@ -178,16 +178,21 @@ public sealed class GaussianNoiseTests
     public void Vector_path_equals_the_scalar_twin_and_ignores_how_the_stream_is_split()
     {
         const int n = 100_003;
-        var whole = new double[n];
+        var whole = new float[n];
         new SeededGaussianNoise(new SeededRandom(9)).FillScalar(whole);
-        Assert.DoesNotContain(whole, double.IsNaN);
+        Assert.DoesNotContain(whole, float.IsNaN);
 
-        var vector = new double[n];
+        var vector = new float[n];
         new SeededGaussianNoise(new SeededRandom(9)).Fill(vector);
         Assert.Equal(whole, vector);
 
+        // The float64 fill gives the same draws, widened exactly.
+        var widened = new double[n];
+        new SeededGaussianNoise(new SeededRandom(9)).Fill(widened);
+        Assert.Equal(whole.Select(v => (double)v), widened);
+
         // Uneven calls, vector and scalar mixed: the same stream.
-        var pieces = new double[n];
+        var pieces = new float[n];
         var noise = new SeededGaussianNoise(new SeededRandom(9));
         var at = 0;
         foreach (var size in new[] { 1, 7, 8, 13, 0, 64, 31, 32, 33, 1000, 16384 })
@@ -206,7 +211,7 @@ public sealed class GaussianNoiseTests
 
         noise.Fill(pieces.AsSpan(at));
         Assert.Equal(whole, pieces);
-        Assert.NotEqual(whole, RandomDraws(10, n));
+        Assert.NotEqual(whole.Select(v => (double)v), RandomDraws(10, n));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal sealed class TorchCpuRandn : IGaussianNoise
         _index = 624;
     }
 
-    public void Fill(Span<double> destination)
+    public void Fill(Span<float> destination)
     {
         if (destination.Length % 16 != 0)
         {
@@ -50,11 +50,6 @@ internal sealed class TorchCpuRandn : IGaussianNoise
                 destination[j + i] = radius * MathF.Cos(theta);
                 destination[j + i + 8] = radius * MathF.Sin(theta);
             }
-        }
-
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = (float)destination[i];
         }
     }
 
