@@ -27,7 +27,7 @@ public class CldmStepBenchmarks
     private Denoiser _denoiser = null!, _cfgDenoiser = null!, _tiledDenoiser = null!;
     private LatentDiffusionSampler _sampler = null!, _cfgSampler = null!, _tiledSampler = null!;
     private NoiseScheduler _scheduler = null!;
-    private LatentTensor _latent = null!, _condition = null!, _previous = null!, _x0 = null!;
+    private LatentTensor _latent = null!, _condition = null!, _previous = null!;
     private SeededGaussianNoise _noise = null!;
     private string _folder = null!;
     private OnnxModel _identityModel = null!;
@@ -103,7 +103,6 @@ public class CldmStepBenchmarks
         _noise.Fill(_latent.Data);
         _condition = new LatentTensor(C, H, W);
         _previous = new LatentTensor(C, H, W);
-        _x0 = new LatentTensor(C, H, W);
         var zData = new float[C * H * W];
         for (var i = 0; i < zData.Length; i++)
         {
@@ -163,7 +162,7 @@ public class CldmStepBenchmarks
     [Benchmark]
     public double SchedulerOnly()
     {
-        _scheduler.ReverseStep(10, _latent.Data, _latent.Data, _previous.Data, _x0.Data, _noise);
+        _scheduler.ReverseStep(10, _latent.Data, _latent.Data, _previous.Data, [], _noise);
         return _previous.Data[0];
     }
 
@@ -188,12 +187,12 @@ public class CldmStepBenchmarks
     public double IdentityStepDdim()
     {
         var output = _identitySampler.Predict(_latent, _ddim.Timesteps[10], _condition, 1.0);
-        return _ddim.ReverseStep(10, output.Data, _latent.Data, _previous.Data, _x0.Data, null) ? _previous.Data[0] : double.NaN;
+        return _ddim.ReverseStep(10, output.Data, _latent.Data, _previous.Data, [], null) ? _previous.Data[0] : double.NaN;
     }
 
     private double StepWith(LatentDiffusionSampler sampler, double cfg = 1.0)
     {
         var output = sampler.Predict(_latent, _scheduler.Timesteps[10], _condition, cfg);
-        return _scheduler.ReverseStep(10, output.Data, _latent.Data, _previous.Data, _x0.Data, _noise) ? _previous.Data[0] : double.NaN;
+        return _scheduler.ReverseStep(10, output.Data, _latent.Data, _previous.Data, [], _noise) ? _previous.Data[0] : double.NaN;
     }
 }

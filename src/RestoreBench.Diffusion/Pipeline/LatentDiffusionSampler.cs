@@ -87,20 +87,21 @@ public sealed class LatentDiffusionSampler
         }
 
         var previous = new LatentTensor(z.Channels, z.Height, z.Width);
-        var x0 = new LatentTensor(z.Channels, z.Height, z.Width);
+        // ẑ_0 is kept only for the callback; without one the step may skip storing it.
+        var x0 = onPredictedX0 is null ? null : new LatentTensor(z.Channels, z.Height, z.Width);
         for (var i = 0; i < scheduler.StepCount; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var t = scheduler.Timesteps[i];
             var output = Predict(z, t, condition, guidanceScale);
-            if (!scheduler.ReverseStep(i, output.Data, z.Data, previous.Data, x0.Data, noise))
+            if (!scheduler.ReverseStep(i, output.Data, z.Data, previous.Data, x0 is null ? [] : x0.Data, noise))
             {
                 var bad = previous.FirstNonFinite();
                 throw new DiffusionException(string.Create(CultureInfo.InvariantCulture,
                     $"non-finite latent value ({previous.Data[bad]}) after step {i + 1} of {scheduler.StepCount} (t = {t}, sampler {settings.Kind}); the denoiser output or the schedule diverged"));
             }
 
-            onPredictedX0?.Invoke(i + 1, t, x0.Clone());
+            onPredictedX0?.Invoke(i + 1, t, x0!.Clone());
             (z, previous) = (previous, z);
         }
 

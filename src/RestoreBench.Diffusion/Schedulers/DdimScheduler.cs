@@ -41,6 +41,7 @@ public sealed class DdimScheduler : NoiseScheduler
     {
         CheckLengths(modelOutput, sample, previous);
         var epsilon = Buffer(ref _epsilon, previous.Length);
+        predictedX0 = PredictedX0(predictedX0, previous.Length);
         Predict(index, modelOutput, sample, predictedX0, epsilon);
         var alphaBarPrev = PreviousAlphaCumprod(index);
         var sigma = Settings.Eta * Math.Sqrt(Variance(index));

@@ -49,6 +49,7 @@ public sealed class DdpmScheduler : NoiseScheduler
         var sampleCoeff = Math.Sqrt(alpha) * (1.0 - alphaBarPrev) / (1.0 - alphaBar);
         if (t == 0)
         {
+            predictedX0 = PredictedX0(predictedX0, previous.Length);
             Predict(index, modelOutput, sample, predictedX0, []);
             return LatentKernels.Combine(x0Coeff, predictedX0, sampleCoeff, sample, previous);
         }
@@ -57,11 +58,12 @@ public sealed class DdpmScheduler : NoiseScheduler
         var sigma = Math.Sqrt(Variance(index));
         if (Settings.Prediction == PredictionType.Epsilon && Settings.ClipSample is null && alphaBar > 0)
         {
-            // Predictions.Convert's ε formula and the update in one pass (same results as the two passes below).
-            CheckLengths(modelOutput, sample, predictedX0);
+            // Predictions.Convert's ε formula and the update in one pass (same results as the two passes
+            // below); ẑ_0 is stored only when the caller asked for it.
             return LatentKernels.EpsilonStep(modelOutput, sample, Math.Sqrt(1.0 - alphaBar), 1.0 / Math.Sqrt(alphaBar), x0Coeff, sampleCoeff, sigma, draws, predictedX0, previous);
         }
 
+        predictedX0 = PredictedX0(predictedX0, previous.Length);
         Predict(index, modelOutput, sample, predictedX0, []);
         return LatentKernels.CombineAdd(x0Coeff, predictedX0, sampleCoeff, sample, sigma, draws, previous);
     }

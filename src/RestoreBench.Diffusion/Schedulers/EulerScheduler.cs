@@ -31,6 +31,7 @@ public sealed class EulerScheduler : NoiseScheduler
     public override bool ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise)
     {
         CheckLengths(modelOutput, sample, previous);
+        predictedX0 = PredictedX0(predictedX0, previous.Length);
         Predict(index, modelOutput, sample, predictedX0, []);
         var alphaBar = Schedule.AlphaCumprod(Timesteps[index]);
         var alphaBarPrev = PreviousAlphaCumprod(index);

@@ -113,11 +113,13 @@ internal static class LatentKernels
     /// The DDPM step from an ε-prediction in one pass: x0[i] = (z[i] − b·ε[i])·c, then
     /// destination[i] = (p·x0[i] + q·z[i]) + s·n[i] (n as in <see cref="CombineAdd"/>; <see cref="ScaledDifference"/> followed by
     /// <see cref="CombineAdd"/>, with the same results); returns whether every destination value is finite.
+    /// <paramref name="x0"/> may be empty: ẑ_0 is then not stored.
     /// </summary>
     public static bool EpsilonStep(ReadOnlySpan<double> epsilon, ReadOnlySpan<double> z, double b, double c, double p, double q, double s, ReadOnlySpan<float> n, Span<double> x0, Span<double> destination)
     {
+        var keep = !x0.IsEmpty;
         Check(epsilon.Length, z.Length, destination.Length);
-        Check(n.Length, x0.Length, destination.Length);
+        Check(n.Length, keep ? x0.Length : n.Length, destination.Length);
         var (i, zeros, tail) = (0, Vector<double>.Zero, 0.0);
         if (Vector.IsHardwareAccelerated)
         {
@@ -136,8 +138,12 @@ internal static class LatentKernels
                 var x_1 = (z1 - vb * ve[k + 1]) * vc;
                 var d0 = vp * x_0 + vq * z0 + vs * n0;
                 var d1 = vp * x_1 + vq * z1 + vs * n1;
-                vx[k] = x_0;
-                vx[k + 1] = x_1;
+                if (keep)
+                {
+                    vx[k] = x_0;
+                    vx[k + 1] = x_1;
+                }
+
                 vd[k] = d0;
                 vd[k + 1] = d1;
                 zeros += (d0 - d0) + (d1 - d1);
@@ -149,7 +155,11 @@ internal static class LatentKernels
         for (; i < destination.Length; i++)
         {
             var x = (z[i] - b * epsilon[i]) * c;
-            x0[i] = x;
+            if (keep)
+            {
+                x0[i] = x;
+            }
+
             var d = p * x + q * z[i] + s * n[i];
             destination[i] = d;
             tail += d - d;

@@ -9,6 +9,7 @@ namespace RestoreBench.Diffusion.Schedulers;
 public abstract class NoiseScheduler
 {
     private readonly int[] _timesteps;
+    private double[] _x0 = [];
 
     /// <summary>Creates the sampler.</summary>
     protected NoiseScheduler(NoiseSchedule schedule, SamplerSettings settings, int[] timesteps)
@@ -101,7 +102,7 @@ public abstract class NoiseScheduler
     /// <param name="modelOutput">ε̂, v̂ or ẑ_0 (see <see cref="SamplerSettings.Prediction"/>).</param>
     /// <param name="sample">z_t.</param>
     /// <param name="previous">Receives z_prev (may not alias <paramref name="sample"/>).</param>
-    /// <param name="predictedX0">Receives ẑ_0 (after clipping, when enabled).</param>
+    /// <param name="predictedX0">Receives ẑ_0 (after clipping, when enabled); empty when the caller does not need it.</param>
     /// <param name="noise">Draws for the stochastic term; required when <see cref="IsStochastic"/>. A step draws exactly one latent's worth, and none at the last step for DDPM.</param>
     /// <returns>Whether every value of z_prev is finite (none NaN or ±∞), tested in the step's own pass.</returns>
     public abstract bool ReverseStep(int index, ReadOnlySpan<double> modelOutput, ReadOnlySpan<double> sample, Span<double> previous, Span<double> predictedX0, IGaussianNoise? noise);
@@ -120,6 +121,9 @@ public abstract class NoiseScheduler
             }
         }
     }
+
+    /// <summary>The caller's ẑ_0 span, or a buffer kept between steps when the caller passed an empty one.</summary>
+    protected Span<double> PredictedX0(Span<double> predictedX0, int length) => predictedX0.IsEmpty ? Buffer(ref _x0, length) : predictedX0;
 
     /// <summary>Throws when the spans differ in length.</summary>
     protected static void CheckLengths(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c)

@@ -55,6 +55,27 @@ public sealed class SchedulerTests
         }
     }
 
+    [Theory]
+    [InlineData(SamplerKind.Ddpm, PredictionType.Epsilon)]
+    [InlineData(SamplerKind.Ddpm, PredictionType.V)]
+    [InlineData(SamplerKind.Ddim, PredictionType.Epsilon)]
+    [InlineData(SamplerKind.Euler, PredictionType.Sample)]
+    public void A_step_without_a_predicted_x0_span_gives_the_same_z_prev(SamplerKind kind, PredictionType prediction)
+    {
+        var settings = new SamplerSettings { Kind = kind, Steps = 10, Prediction = prediction, Eta = 0.5 };
+        var schedule = NoiseSchedule.Create();
+        NoiseScheduler with = NoiseScheduler.Create(schedule, settings), without = NoiseScheduler.Create(schedule, settings);
+        var z = RandomLatent(1003, 1);
+        var output = RandomLatent(1003, 2);
+        for (var index = 0; index < 10; index++)
+        {
+            double[] a = new double[1003], b = new double[1003];
+            Assert.True(with.ReverseStep(index, output, z, a, new double[1003], new SeededGaussianNoise(new SeededRandom(5))));
+            Assert.True(without.ReverseStep(index, output, z, b, [], new SeededGaussianNoise(new SeededRandom(5))));
+            Assert.Equal(a, b);
+        }
+    }
+
     [Fact]
     public void Ddpm_fixed_large_uses_beta()
     {
