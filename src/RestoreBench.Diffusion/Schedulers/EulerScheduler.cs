@@ -40,13 +40,16 @@ public sealed class EulerScheduler : NoiseScheduler
         var toX = 1.0 / Math.Sqrt(alphaBar);
         var toZ = Math.Sqrt(alphaBarPrev);
         var dt = sigmaPrev - sigma;
+        var zeros = 0.0;
         for (var i = 0; i < previous.Length; i++)
         {
             var x = sample[i] * toX;
             var d = (x - predictedX0[i]) / sigma;
-            previous[i] = (x + dt * d) * toZ;
+            var z = (x + dt * d) * toZ;
+            previous[i] = z;
+            zeros += z - z; // 0 for finite z, NaN otherwise (as in LatentKernels)
         }
 
-        return LatentKernels.FirstNonFinite(previous) < 0;
+        return zeros == 0;
     }
 }

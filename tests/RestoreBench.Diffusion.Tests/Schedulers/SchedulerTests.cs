@@ -76,6 +76,29 @@ public sealed class SchedulerTests
         }
     }
 
+    [Theory]
+    [InlineData(SamplerKind.Ddpm, PredictionType.Epsilon, 0.0)]
+    [InlineData(SamplerKind.Ddpm, PredictionType.V, 0.0)]
+    [InlineData(SamplerKind.Ddim, PredictionType.Epsilon, 0.0)]
+    [InlineData(SamplerKind.Ddim, PredictionType.Epsilon, 0.5)]
+    [InlineData(SamplerKind.Euler, PredictionType.Sample, 0.0)]
+    public void A_step_reports_a_non_finite_z_prev(SamplerKind kind, PredictionType prediction, double eta)
+    {
+        var scheduler = NoiseScheduler.Create(NoiseSchedule.Create(), new SamplerSettings { Kind = kind, Steps = 10, Prediction = prediction, Eta = eta });
+        var z = RandomLatent(1003, 1);
+        foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            foreach (var at in new[] { 0, 500, 1002 })
+            {
+                var output = RandomLatent(1003, 2);
+                output[at] = bad;
+                var previous = new double[1003];
+                Assert.False(scheduler.ReverseStep(3, output, z, previous, [], new SeededGaussianNoise(new SeededRandom(5))));
+                Assert.Equal(at, Array.FindIndex(previous, v => !double.IsFinite(v)));
+            }
+        }
+    }
+
     [Fact]
     public void Ddpm_fixed_large_uses_beta()
     {
