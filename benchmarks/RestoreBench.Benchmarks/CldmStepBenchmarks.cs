@@ -31,17 +31,18 @@ public class CldmStepBenchmarks
     private SeededGaussianNoise _noise = null!;
     private string _folder = null!;
     private OnnxModel _identityModel = null!;
-    private Denoiser _identity = null!;
-    private LatentDiffusionSampler _identitySampler = null!;
+    private Denoiser _identity = null!, _identityCfg = null!, _identityTiled = null!;
+    private LatentDiffusionSampler _identitySampler = null!, _identityCfgSampler = null!, _identityTiledSampler = null!;
     private NoiseScheduler _ddim = null!;
 
-    /// <summary>A near-free denoiser (z·1 + t·0): its step minus its run is the overhead alone.</summary>
-    public static byte[] IdentityGraph()
+    /// <summary>A near-free denoiser (z·1 + t·0, + context·0 with a context): its step minus its run is the overhead alone.</summary>
+    public static byte[] IdentityGraph(bool withContext = false)
     {
         var b = new OnnxGraphBuilder("identity_denoiser");
         var z = b.AddInput("z", TensorElementType.Float, 1, C, "h", "w");
         var t = b.AddInput("t", TensorElementType.Float, 1);
-        b.AddOutput(b.Add(z, b.Mul(t, b.Constant(0f))), "eps");
+        var zero = withContext ? b.Add(t, b.AddInput("context", TensorElementType.Float, 1)) : t;
+        b.AddOutput(b.Add(z, b.Mul(zero, b.Constant(0f))), "eps");
         return b.ToBytes();
     }
 
@@ -100,6 +101,11 @@ public class CldmStepBenchmarks
         _identityModel = OnnxModel.Load(IdentityGraph(), "identity", settings);
         _identity = new Denoiser(OnnxModel.Load(IdentityGraph(), "identity", settings), spec, C);
         _identitySampler = new LatentDiffusionSampler(_identity, schedule);
+        _identityCfg = new Denoiser(OnnxModel.Load(IdentityGraph(withContext: true), "identity", settings),
+            spec with { ContextInput = "context", Context = Path.Combine(_folder, "c.npy"), NullContext = Path.Combine(_folder, "n.npy") }, C);
+        _identityCfgSampler = new LatentDiffusionSampler(_identityCfg, schedule);
+        _identityTiled = new Denoiser(OnnxModel.Load(IdentityGraph(), "identity", settings), spec with { Tile = new TileSpec(32, 8) }, C);
+        _identityTiledSampler = new LatentDiffusionSampler(_identityTiled, schedule);
         _ddim = NoiseScheduler.Create(schedule, new SamplerSettings { Kind = SamplerKind.Ddim, Steps = 50 });
         _scheduler = NoiseScheduler.Create(schedule, new SamplerSettings { Kind = SamplerKind.Ddpm, Steps = 50 });
         _noise = new SeededGaussianNoise(new SeededRandom(3));
@@ -130,6 +136,8 @@ public class CldmStepBenchmarks
         _cfgDenoiser.Dispose();
         _tiledDenoiser.Dispose();
         _identity.Dispose();
+        _identityCfg.Dispose();
+        _identityTiled.Dispose();
         _identityModel.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
@@ -190,6 +198,22 @@ public class CldmStepBenchmarks
         using var r = _identityModel.Run(["z", "t"], [_z, _t]);
         return r.Count;
     }
+
+    /// <summary>Bare run of the near-free denoiser on one 32x32 tile.</summary>
+    [Benchmark]
+    public int IdentityRunTile()
+    {
+        using var r = _identityModel.Run(["z", "t"], [_zTile, _t]);
+        return r.Count;
+    }
+
+    /// <summary>A DDPM step with CFG (w = 4) and the near-free denoiser: overhead + 2 x <see cref="IdentityRun"/>.</summary>
+    [Benchmark]
+    public double IdentityStepCfg() => StepWith(_identityCfgSampler, 4.0);
+
+    /// <summary>A tiled DDPM step (32x32 tiles, overlap 8) with the near-free denoiser: overhead + 9 x <see cref="IdentityRunTile"/>.</summary>
+    [Benchmark]
+    public double IdentityStepTiled() => StepWith(_identityTiledSampler);
 
     /// <summary>A DDPM step with the near-free denoiser: overhead + <see cref="IdentityRun"/>.</summary>
     [Benchmark]
