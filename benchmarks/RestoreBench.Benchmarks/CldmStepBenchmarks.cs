@@ -17,6 +17,8 @@ namespace RestoreBench.Benchmarks;
 /// prepared tensors; <c>Step</c> is the sampler's loop body (tensor conversion, denoiser, DDPM step
 /// with its finiteness test); <c>StepCfg</c> the same with classifier-free guidance (two runs); <c>StepTiled</c>
 /// with 32x32 latent tiles overlapping by 8 (9 runs) against <c>DenoiserRunTiles</c>, the same 9 bare runs.
+/// Those differences carry the big graph's run-to-run noise; the <c>Identity*</c> methods measure the
+/// overhead directly, with a near-free graph: each step minus its bare run(s).
 /// </summary>
 [MemoryDiagnoser]
 public class CldmStepBenchmarks
